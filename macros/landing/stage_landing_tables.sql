@@ -1,0 +1,100 @@
+{#-
+  Exposes every landing folder as an external table, so dbt sources read the files as they
+  are now: files that grew or appeared since the last run are seen without any reload.
+
+  A source table opts in with `config: {meta: {landing: ...}}` in its `_<source>__sources.yml`:
+    folder:        sub-folder of the landing root (TELEMETRY_LANDING_DIR)
+    format:        csv | parquet
+    options:       datasource options (header, pathGlobFilter, ...)
+    partitioned_by: partition columns discovered from `name=value` folders (optional)
+  The table's columns and types come from the source's `columns` (`data_type`). Tables are
+  dropped and re-created on every run: they are external, so only metadata is replaced,
+  and a changed definition or a new partition folder is picked up at once.
+-#}
+{% macro stage_landing_tables() %}
+  {%- if not execute -%}{{ return('') }}{%- endif -%}
+  {%- set landing_root = landing_root_path() -%}
+  {%- set staged = {} -%}
+  {%- for source_node in graph.sources.values() if landing_config(source_node) -%}
+    {%- set landing = landing_config(source_node) -%}
+    {%- set location = landing_root ~ '/' ~ landing['folder'] -%}
+    {%- set relation = api.Relation.create(
+          database=source_node.database, schema=source_node.schema,
+          identifier=source_node.identifier, type='table') -%}
+    {#- Two sources on one landing table would silently read each other's files. -#}
+    {%- if relation | string in staged -%}
+      {{ exceptions.raise_compiler_error(
+          'Landing table ' ~ relation ~ ' is declared by both ' ~ staged[relation | string]
+          ~ ' and ' ~ source_node.unique_id ~ ': give one an `identifier` of its own.') }}
+    {%- endif -%}
+    {%- do staged.update({relation | string: source_node.unique_id}) -%}
+    {%- do ensure_landing_folder(location) -%}
+    {%- do run_query(create_schema_if_missing(relation)) -%}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    {%- do run_query(landing_table_ddl(relation, source_node, landing, location)) -%}
+    {%- if landing.get('partitioned_by') -%}
+      {%- do run_query('alter table ' ~ relation ~ ' recover partitions') -%}
+    {%- endif -%}
+    {{ log('landing table ' ~ relation ~ ' <- ' ~ location, info=false) }}
+  {%- endfor -%}
+{% endmacro %}
+
+{#- `config.meta.landing` (dbt 1.10+ style) or top-level `meta.landing`. -#}
+{% macro landing_config(source_node) -%}
+  {%- set config_meta = (source_node.config or {}).get('meta') or {} -%}
+  {{ return(config_meta.get('landing') or source_node.meta.get('landing')) }}
+{%- endmacro %}
+
+{% macro create_schema_if_missing(relation) -%}
+  create schema if not exists {{ relation.without_identifier() }}
+{%- endmacro %}
+
+{% macro landing_table_ddl(relation, source_node, landing, location) -%}
+  {%- set partition_columns = landing.get('partitioned_by', []) -%}
+  create table {{ relation }} (
+    {%- for column in source_node.columns.values() %}
+    {{ column.name }} {{ column.data_type or 'string' }}{{ ',' if not loop.last }}
+    {%- endfor %}
+  )
+  using {{ landing['format'] }}
+  {%- if partition_columns %}
+  partitioned by ({{ partition_columns | join(', ') }})
+  {%- endif %}
+  options (
+    {%- for key, value in landing.get('options', {}).items() %}
+    '{{ key }}' = '{{ value }}',
+    {%- endfor %}
+    'path' = '{{ location }}'
+  )
+{%- endmacro %}
+
+{#- The landing root: TELEMETRY_LANDING_DIR, else (locally) the project's sample_data/. -#}
+{% macro landing_root_path() -%}
+  {{ return(adapter.dispatch('landing_root_path')()) }}
+{%- endmacro %}
+
+{% macro default__landing_root_path() -%}
+  {%- set root = env_var('TELEMETRY_LANDING_DIR', '') -%}
+  {%- if not root -%}
+    {{ exceptions.raise_compiler_error(
+        'Set TELEMETRY_LANDING_DIR to the landing location (e.g. /Volumes/<catalog>/<schema>/landing).') }}
+  {%- endif -%}
+  {{ return(root.rstrip('/')) }}
+{%- endmacro %}
+
+{% macro spark_local__landing_root_path() -%}
+  {{ return(adapter.local_landing_dir()) }}
+{%- endmacro %}
+
+{% macro ensure_landing_folder(location) -%}
+  {{ return(adapter.dispatch('ensure_landing_folder')(location)) }}
+{%- endmacro %}
+
+{#- Cloud landing locations exist once files are written there; nothing to prepare. -#}
+{% macro default__ensure_landing_folder(location) -%}
+{%- endmacro %}
+
+{#- A missing local folder reads as an empty feed rather than failing every model. -#}
+{% macro spark_local__ensure_landing_folder(location) -%}
+  {%- do adapter.local_ensure_folder(location) -%}
+{%- endmacro %}

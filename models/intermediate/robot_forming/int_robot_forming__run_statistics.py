@@ -1,0 +1,8 @@
+"""Per run: first and last raw sample, runtime and each robot's encoder path length."""
+
+from python_helpers.robot_forming import run_statistics
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    return run_statistics(dbt.ref("stg_robot_forming__sensor_readings"))

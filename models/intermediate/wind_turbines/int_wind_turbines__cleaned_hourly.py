@@ -1,0 +1,40 @@
+"""Cleaned hourly turbine series (see python_helpers.wind_turbines.clean_readings).
+
+Incremental by UTC day: a run re-computes the days from (latest stored day - lookback) on and
+overwrites those date partitions; the input reaches further back by the cleaning's history
+so that the re-computed days equal a full refresh.
+"""
+
+import datetime as dt
+
+from pyspark.sql import functions as F
+
+from python_helpers.wind_turbines import CleaningParameters, clean_readings
+
+
+def model(dbt, session):
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="insert_overwrite",
+        partition_by=["reading_date"],
+        on_schema_change="fail",
+    )
+    params = CleaningParameters(
+        cadence_minutes=int(dbt.config.get("cadence_minutes")),
+        max_gap_hours=float(dbt.config.get("max_gap_hours")),
+        outlier_window_hours=float(dbt.config.get("outlier_window_hours")),
+        outlier_mad_k=float(dbt.config.get("outlier_mad_k")),
+        power_tolerance=float(dbt.config.get("power_tolerance")),
+    )
+    since = None
+    if dbt.is_incremental:
+        latest_day = session.table(str(dbt.this)).agg(F.max("reading_date")).first()[0]
+        if latest_day is not None:
+            since = latest_day - dt.timedelta(days=int(dbt.config.get("lookback_days")))
+    return clean_readings(
+        dbt.ref("stg_wind_turbines__readings"),
+        dbt.ref("wind_turbine_registry"),
+        dbt.ref("wind_plausibility_limits"),
+        params,
+        since=since,
+    )

@@ -1,0 +1,39 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='insert_overwrite',
+        partition_by=['reading_date'],
+        on_schema_change='fail'
+    )
+}}
+
+with cleaned as (
+    select
+        turbine_id,
+        reading_at,
+        wind_speed_m_s,
+        wind_direction_deg,
+        power_output_mw,
+        is_imputed,
+        quality_flag,
+        reading_date
+    from {{ ref('int_wind_turbines__cleaned_hourly') }}
+    {% if is_incremental() %}
+        where
+            reading_date >= (
+                select date_sub(max(stored_readings.reading_date), {{ var('wind_lookback_days') }})
+                from {{ this }} as stored_readings
+            )
+    {% endif %}
+)
+
+select
+    turbine_id,
+    reading_at,
+    wind_speed_m_s,
+    wind_direction_deg,
+    power_output_mw,
+    is_imputed,
+    quality_flag,
+    reading_date
+from cleaned

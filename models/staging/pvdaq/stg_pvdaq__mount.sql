@@ -1,0 +1,37 @@
+{#- One row per system: azimuth and tilt in degrees, tracking as a boolean (blank = null).
+    A system listed twice keeps the row of the newest file (then the last file name). -#}
+with delivered as (
+    select
+        try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,
+        try_cast(nullif(trim(landed.azimuth), '') as double) as azimuth,
+        try_cast(nullif(trim(landed.tilt), '') as double) as tilt,
+        case lower(trim(landed.tracking))
+            when 'true' then true
+            when 'false' then false
+        end as is_tracking,
+        nullif(trim(landed.mount_type), '') as mount_type,
+        landed._metadata.file_modification_time as source_modified_at,
+        landed._metadata.file_name as source_file
+    from {{ source('pvdaq', 'mount') }} as landed
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by ss_id
+            order by source_modified_at desc, source_file desc
+        ) as delivery_rank
+    from delivered
+    where ss_id is not null
+)
+
+select
+    ss_id,
+    azimuth,
+    tilt,
+    is_tracking,
+    mount_type,
+    source_file
+from ranked
+where delivery_rank = 1

@@ -1,0 +1,126 @@
+{#-
+  Parses every delivered row and decides its fate (docs block `robot_forming_staging_rules`):
+  `rejection_reason` is null for a kept row, else the first failed check. Exact duplicates
+  (same run, robot, field, sensor type, instant and value) keep one row; the others are
+  rejected as exact_duplicate.
+-#}
+with trimmed as (
+    select
+        source_file,
+        trim(time_text) as time_text,
+        trim(value_text) as value_text,
+        lower(trim(field_text)) as field_text,
+        trim(robot_id_text) as robot_id_text,
+        trim(run_uuid_text) as run_uuid_text,
+        lower(trim(sensor_type_text)) as sensor_type_text
+    from {{ ref('base_robot_forming__raw_sensor_readings') }}
+),
+
+cast_values as (
+    select
+        *,
+        -- Same rule as python_helpers.robot_forming.parse_sensor_time: `yyyy-MM-dd`, `T` or a
+        -- space, at least `HH:mm:ss`, then what a cast accepts (0-9 fractional digits, an
+        -- optional `Z` / `+hh:mm` zone); no zone = UTC.
+        case
+            when
+                length(time_text) >= 19
+                and substring(time_text, 5, 1) = '-'
+                and substring(time_text, 8, 1) = '-'
+                and substring(time_text, 11, 1) in ('T', ' ')
+                and substring(time_text, 14, 1) = ':'
+                then try_cast(
+                    case
+                        when
+                            endswith(time_text, 'Z')
+                            or substring(time_text, -6, 1) in ('+', '-')
+                            then time_text
+                        else concat(time_text, 'Z')
+                    end as timestamp
+                )
+        end as parsed_time,
+        try_cast(value_text as double) as value_number,
+        try_cast(robot_id_text as decimal(20, 6)) as robot_id_number,
+        case
+            when run_uuid_text rlike '^[0-9]+$' then run_uuid_text
+            -- a float rendering such as 1.2405186538561671e+19: digits already lost upstream
+            when run_uuid_text rlike '^[0-9]+([.][0-9]*)?[eE][+]?[0-9]+$|^[0-9]+[.][0-9]*$'
+                then cast(try_cast(try_cast(run_uuid_text as double) as decimal(38, 0)) as string)
+        end as run_uuid_clean
+    from trimmed
+),
+
+checked as (
+    select
+        cast_values.*,
+        limits.field as known_field,
+        limits.sensor_type as expected_sensor_type,
+        limits.min_plausible_value,
+        limits.max_plausible_value,
+        case
+            when cast_values.run_uuid_text is null or cast_values.run_uuid_text = ''
+                then 'missing_run_uuid'
+            when cast_values.run_uuid_clean is null then 'malformed_run_uuid'
+            when cast_values.parsed_time is null then 'unparseable_time'
+            when cast_values.value_text is null or cast_values.value_text = '' then 'missing_value'
+            when cast_values.value_number is null then 'non_numeric_value'
+            when isnan(cast_values.value_number) then 'nan_value'
+            when abs(cast_values.value_number) = double('infinity') then 'infinite_value'
+            when limits.field is null then 'unknown_field'
+            when not (cast_values.sensor_type_text <=> limits.sensor_type)
+                then 'sensor_type_mismatch'
+            when
+                cast_values.robot_id_number is null
+                or cast_values.robot_id_number not in ({{ var('robot_ids') | join(', ') }})
+                then 'unknown_robot_id'
+        end as check_failure
+    from cast_values
+    left join {{ ref('robot_forming_sensor_limits') }} as limits
+        on cast_values.field_text = limits.field
+),
+
+ranked as (
+    select
+        *,
+        case
+            when check_failure is null
+                then row_number() over (
+                    partition by
+                        run_uuid_clean,
+                        robot_id_number,
+                        field_text,
+                        sensor_type_text,
+                        parsed_time,
+                        value_number
+                    order by source_file asc, time_text asc
+                )
+        end as duplicate_rank,
+        min(case when check_failure is null then value_number end) over instant
+        < max(case when check_failure is null then value_number end) over instant
+            as has_conflicting_values
+    from checked
+    window instant as (
+        partition by run_uuid_clean, robot_id_number, field_text, parsed_time
+    )
+)
+
+select
+    source_file,
+    time_text,
+    value_text,
+    field_text,
+    robot_id_text,
+    run_uuid_text,
+    sensor_type_text,
+    run_uuid_clean as run_uuid,
+    parsed_time as time,  -- noqa: RF04
+    field_text as field,  -- noqa: RF04
+    cast(robot_id_number as int) as robot_id,
+    sensor_type_text as sensor_type,
+    value_number as value,  -- noqa: RF04
+    value_number < min_plausible_value
+    or value_number > max_plausible_value as is_out_of_range,
+    coalesce(has_conflicting_values, false) as is_conflicting_duplicate,
+    coalesce(check_failure, case when duplicate_rank > 1 then 'exact_duplicate' end)
+        as rejection_reason
+from ranked

@@ -1,0 +1,44 @@
+{#- Every delivered row of every landing file (CSV and both parquet layouts) as text, with the
+    file it came from. No parsing yet; run_uuid of float64 files is rendered as an integer
+    without exponent (its lost digits cannot be recovered). -#}
+with csv_rows as (
+    select
+        csv_file.time as time_text,
+        csv_file.value as value_text,
+        csv_file.field as field_text,
+        csv_file.robot_id as robot_id_text,
+        csv_file.run_uuid as run_uuid_text,
+        csv_file.sensor_type as sensor_type_text,
+        csv_file._metadata.file_name as source_file
+    from {{ source('robot_forming', 'raw_sensor_readings_csv') }} as csv_file
+),
+
+parquet_rows as (
+    select
+        parquet_file.time as time_text,
+        cast(parquet_file.value as string) as value_text,
+        parquet_file.field as field_text,
+        cast(parquet_file.robot_id as string) as robot_id_text,
+        parquet_file.run_uuid as run_uuid_text,
+        parquet_file.sensor_type as sensor_type_text,
+        parquet_file._metadata.file_name as source_file
+    from {{ source('robot_forming', 'raw_sensor_readings_parquet') }} as parquet_file
+),
+
+float_uuid_parquet_rows as (
+    select
+        float_uuid_file.time as time_text,
+        cast(float_uuid_file.value as string) as value_text,
+        float_uuid_file.field as field_text,
+        cast(float_uuid_file.robot_id as string) as robot_id_text,
+        cast(try_cast(float_uuid_file.run_uuid as decimal(38, 0)) as string) as run_uuid_text,
+        float_uuid_file.sensor_type as sensor_type_text,
+        float_uuid_file._metadata.file_name as source_file
+    from {{ source('robot_forming', 'raw_sensor_readings_parquet_float_uuid') }} as float_uuid_file
+)
+
+select * from csv_rows
+union all
+select * from parquet_rows
+union all
+select * from float_uuid_parquet_rows

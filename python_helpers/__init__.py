@@ -1,0 +1,6 @@
+"""Spark DataFrame functions behind the Telemetry Lakehouse dbt Python models.
+
+Every transformation here takes and returns Spark DataFrames and uses Spark's native
+operations, so the same code runs on the embedded local session and on Databricks. The
+`dbt_spark_local` subpackage is the dbt adapter plugin that runs Python models in-process.
+"""

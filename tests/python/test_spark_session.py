@@ -1,0 +1,89 @@
+"""Local session settings, Java detection and the warehouse lock (no Spark start-up needed)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from python_helpers import spark_session
+from python_helpers.spark_session import LocalSparkSettings, java_major_version
+from python_helpers.sql import split_statements
+
+
+def _fake_java(tmp_path: Path, version_line: str) -> str:
+    script = tmp_path / "java"
+    script.write_text(f"#!/bin/sh\necho '{version_line}' >&2\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+@pytest.mark.parametrize(
+    ("version_line", "expected"),
+    [
+        ('openjdk version "17.0.15" 2025-04-15', 17),
+        ('openjdk version "21" 2023-09-19', 21),
+        ('java version "1.8.0_402"', 8),
+        ("no version here", None),
+    ],
+)
+def test_java_major_version(tmp_path, version_line, expected):
+    assert java_major_version(_fake_java(tmp_path, version_line)) == expected
+
+
+def test_java_major_version_of_missing_program(tmp_path):
+    assert java_major_version(str(tmp_path / "absent-java")) is None
+
+
+def test_settings_from_env_resolve_relative_warehouse_against_project(monkeypatch, tmp_path):
+    monkeypatch.setenv("TELEMETRY_WAREHOUSE_DIR", "wh")
+    monkeypatch.setenv("TELEMETRY_SPARK_DRIVER_MEMORY", "6g")
+    monkeypatch.setenv("TELEMETRY_SPARK_LOG_LEVEL", "warn")
+    settings = LocalSparkSettings.from_env(tmp_path)
+    assert settings.warehouse_dir == (tmp_path / "wh").resolve()
+    assert settings.driver_memory == "6g"
+    assert settings.log_level == "WARN"
+
+
+def test_settings_defaults(monkeypatch, tmp_path):
+    for name in (
+        "TELEMETRY_WAREHOUSE_DIR",
+        "TELEMETRY_SPARK_DRIVER_MEMORY",
+        "TELEMETRY_SPARK_LOG_LEVEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    settings = LocalSparkSettings.from_env(tmp_path)
+    assert settings.warehouse_dir == (tmp_path / "warehouse").resolve()
+    assert (settings.driver_memory, settings.log_level) == ("4g", "ERROR")
+
+
+def test_spark_conf_places_metastore_and_tables_in_the_warehouse(tmp_path):
+    conf = LocalSparkSettings(warehouse_dir=tmp_path).spark_conf()
+    assert conf["spark.sql.warehouse.dir"] == str(tmp_path / "tables")
+    assert conf["spark.hadoop.javax.jdo.option.ConnectionURL"] == (
+        f"jdbc:derby:;databaseName={tmp_path / 'metastore_db'};create=true"
+    )
+    assert conf["spark.sql.session.timeZone"] == "UTC"
+    assert conf["spark.ui.enabled"] == "false"
+    assert conf["spark.sql.shuffle.partitions"] == "4"
+    assert all(isinstance(value, str) for value in conf.values())
+
+
+def test_lock_refuses_a_second_holder(tmp_path, monkeypatch):
+    """The lock is per open file: a second acquisition (as another process would) is refused."""
+    monkeypatch.setattr(spark_session, "_held_lock", None)
+    spark_session._acquire_warehouse_lock(tmp_path)
+    first = spark_session._held_lock
+    assert first is not None
+    monkeypatch.setattr(spark_session, "_held_lock", None)
+    try:
+        with pytest.raises(spark_session.WarehouseInUseError, match="is in use by another process"):
+            spark_session._acquire_warehouse_lock(tmp_path)
+    finally:
+        first.close()
+
+
+def test_split_statements():
+    script = "show tables;\nselect 1;\n\n;\nselect 2"
+    assert split_statements(script) == ["show tables", "select 1", "select 2"]
