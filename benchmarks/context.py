@@ -64,6 +64,19 @@ def duckdb_connection(threads: int | None = None) -> Any:
     return con
 
 
+def parquet_files(data_dir: Path) -> list[Path]:
+    """The parquet files of a generated data set, sorted; an error when there is none."""
+    files = sorted(data_dir.glob("*.parquet"))
+    if not files:
+        raise FileNotFoundError(f"no parquet files in {data_dir}")
+    return files
+
+
+def read_parquet_files(spark: Any, data_dir: Path) -> Any:
+    """A Spark DataFrame over every parquet file of `data_dir`."""
+    return spark.read.parquet(*[str(p) for p in parquet_files(data_dir)])
+
+
 def sql_string_list(paths: list[Path]) -> str:
     """A DuckDB list literal of file paths."""
     quoted = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)

@@ -24,6 +24,8 @@ from benchmarks.context import (
     WorkloadContext,
     duckdb_connection,
     noop_write,
+    parquet_files,
+    read_parquet_files,
     sql_string_list,
     start_spark,
 )
@@ -94,21 +96,10 @@ from with_previous
 """
 
 
-def parquet_files(data_dir: Path) -> list[Path]:
-    files = sorted(data_dir.glob("*.parquet"))
-    if not files:
-        raise FileNotFoundError(f"no parquet files in {data_dir}")
-    return files
-
-
-def read_readings(spark: Any, data_dir: Path) -> Any:
-    return spark.read.parquet(*[str(p) for p in parquet_files(data_dir)])
-
-
 def floor_frame(spark: Any, data_dir: Path) -> Any:
     from pyspark.sql import functions as F
 
-    readings = read_readings(spark, data_dir)
+    readings = read_parquet_files(spark, data_dir)
     return readings.groupBy("meter", F.date_trunc("hour", "time").alias("hour")).count()
 
 
@@ -116,7 +107,7 @@ def staged_readings(spark: Any, data_dir: Path) -> Any:
     """The readings under the staging model's column names."""
     from pyspark.sql import functions as F
 
-    return read_readings(spark, data_dir).select(
+    return read_parquet_files(spark, data_dir).select(
         F.col("meter").alias("meter_id"),
         F.col("time").alias("reading_at"),
         F.col("energy").alias("energy_milliwatt_hours"),

@@ -31,6 +31,8 @@ from benchmarks.context import (
     WorkloadContext,
     duckdb_connection,
     noop_write,
+    parquet_files,
+    read_parquet_files,
     sql_string_list,
     start_spark,
 )
@@ -49,22 +51,11 @@ FORCES = tuple(f"{q}_{r}" for r in ROBOTS for q in ("fx", "fy", "fz"))
 SERIES = POSITIONS + FORCES
 
 
-def parquet_files(data_dir: Path) -> list[Path]:
-    files = sorted(data_dir.glob("*.parquet"))
-    if not files:
-        raise FileNotFoundError(f"no parquet files in {data_dir}")
-    return files
-
-
-def read_raw(spark: Any, data_dir: Path) -> Any:
-    return spark.read.parquet(*[str(p) for p in parquet_files(data_dir)])
-
-
 def long_readings(spark: Any, data_dir: Path) -> Any:
     """Raw rows with the time parsed as staging parses it."""
     from python_helpers.robot_forming import parse_sensor_time
 
-    raw = read_raw(spark, data_dir)
+    raw = read_parquet_files(spark, data_dir)
     return raw.select(
         "run_uuid",
         parse_sensor_time("time").alias("time"),
@@ -77,7 +68,7 @@ def long_readings(spark: Any, data_dir: Path) -> Any:
 def floor_frame(spark: Any, data_dir: Path) -> Any:
     from pyspark.sql import functions as F
 
-    raw = read_raw(spark, data_dir)
+    raw = read_parquet_files(spark, data_dir)
     bucket = F.floor(F.unix_micros(F.col("time").cast("timestamp")) / (BUCKET_MS * 1000))
     return raw.groupBy("run_uuid", bucket.alias("bucket")).count()
 
@@ -331,7 +322,7 @@ def _partition_facts(spark: Any, data_dir: Path) -> dict[str, Any]:
     """How much one task holds: raw rows per run vs grid rows per window partition."""
     from pyspark.sql import functions as F
 
-    raw_per_run = read_raw(spark, data_dir).groupBy("run_uuid").count()
+    raw_per_run = read_parquet_files(spark, data_dir).groupBy("run_uuid").count()
     largest_raw = raw_per_run.agg(F.max("count")).first()[0]
     from python_helpers.robot_forming import resample_to_grid
 
