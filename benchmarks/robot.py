@@ -339,7 +339,8 @@ def _partition_facts(spark: Any, data_dir: Path) -> dict[str, Any]:
         ),
         "how": (
             "raw rows are reduced by a partial+final hash aggregation on (run_uuid, bucket) "
-            "before any window; each window partition holds one run's bucket grid "
-            "(duration / bucket rows), which Spark's window buffer spills to disk when large"
+            "before any window; each window partition holds one run's occupied buckets "
+            "(at most duration / bucket rows), which Spark's window buffer spills to disk when "
+            "large; the grid is expanded from them by posexplode after the windows"
         ),
     }

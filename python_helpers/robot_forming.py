@@ -26,14 +26,16 @@ Public functions (stable names and signatures):
     run_statistics(long_readings) -> DataFrame
 
 Scale: every function is Spark-native (no collect, no pandas, no Python row loops).
-`resample_to_grid` first aggregates the raw rows with one `groupBy(run_uuid, bucket)` (a
-partial aggregation, like a plain count), which turns millions of raw rows into one row per
-occupied bucket; only the bucket grid (at most run length / bucket width rows per run, e.g.
-60,000 for a 600 s run at 10 ms) ever reaches a window partitioned by run. The forward fill
-uses `last(ignorenulls)` over a growing frame and the back fill `first(ignorenulls)` over the
-whole run: both are single streaming passes over a sorted partition (no frame ending at
-"unbounded following", which Spark evaluates in quadratic time), and Spark's window operator
-spills a partition to disk instead of holding it in memory.
+`resample_to_grid` and `resample_with_kinematics` first aggregate the raw rows with one
+`groupBy(run_uuid, bucket)` (a partial aggregation, like a plain count), which turns millions
+of raw rows into one row per occupied bucket; only those rows (at most run length / bucket
+width per run, e.g. 60,000 for a 600 s run at 10 ms) reach the windows partitioned by run,
+and the empty buckets are generated afterwards by `posexplode`. The forward fill uses
+`last(ignorenulls)` over a growing frame and the back fill `first(ignorenulls)` over the
+whole run, the derivatives' neighbours `lag`/`lead` ignoring nulls: all single streaming
+passes over one sorted partition (no frame whose start moves while its end is "unbounded
+following", which Spark evaluates in quadratic time), and Spark's window operator spills a
+partition to disk instead of holding it in memory.
 """
 
 from __future__ import annotations
