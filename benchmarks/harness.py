@@ -450,6 +450,8 @@ def format_goals(results: Sequence[Mapping[str, Any]]) -> str:
 
 NOTE_FIELDS = {
     "spark_startup_s": "Spark start-up {} s",
+    "floor_all_columns_s": "floor reading every column {} s",
+    "ratio_to_floor_all_columns": "project / that floor {}",
     "time_to_first_node_s": "dbt start to first node {} s",
     "build_succeeded": "build succeeded: {}",
     "summary_ratio_to_peer": "summary models vs DuckDB summary {}x",
