@@ -326,6 +326,27 @@ def test_filled_buckets_carry_last_velocity_and_norms(circle_features) -> None:
         assert frame[column].isna().all()
 
 
+def test_derivatives_skip_an_encoder_outage_by_hand(spark: SparkSession) -> None:
+    """x_1 observed at 0, 10 and 50 ms (a 30 ms outage while the load cell keeps reporting).
+
+    Worked by hand with the uneven-spacing formula (h0 = 0.01 s, h2 = 0.04 s):
+    v = (1 - 0) / 0.01 = 100 mm/s at 0 ms; at 10 ms
+    -0.04 / (0.01 * 0.05) * 0 + 0.03 / (0.01 * 0.04) * 1 + 0.01 / (0.04 * 0.05) * 3 = 90 mm/s;
+    (3 - 1) / 0.04 = 50 mm/s at 50 ms. The same formula on (100, 90, 50) gives -1000 mm/s2 at
+    all three points. Buckets 20..40 ms carry the 10 ms values forward.
+    """
+    rows = [("g", ms, "x", 1, x) for ms, x in ((0, 0.0), (10, 1.0), (50, 3.0))]
+    rows += [("g", ms, q, 1, 0.0) for ms in (0, 10, 50) for q in ("y", "z")]
+    rows += [("g", ms, "fx", 1, 1.0) for ms in range(0, 60, 10)]
+    grid = rows_by_time(resample_with_kinematics(long_frame(spark, rows), bucket_ms=10), "g")
+    assert [row["is_observed_x_1"] for row in grid] == [True, True, False, False, False, True]
+    expected_velocity = [100.0, 90.0, 90.0, 90.0, 90.0, 50.0]
+    assert [row["vx_1"] for row in grid] == pytest.approx(expected_velocity, rel=1e-12)
+    assert [row["ax_1"] for row in grid] == pytest.approx([-1000.0] * 6, rel=1e-9)
+    assert [row["v1"] for row in grid] == pytest.approx(expected_velocity, rel=1e-12)
+    assert [row["vy_1"] for row in grid] == [0.0] * 6
+
+
 def test_single_observation_has_null_derivative(spark: SparkSession) -> None:
     readings = long_frame(
         spark,
