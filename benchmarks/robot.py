@@ -245,9 +245,9 @@ def run(ctx: WorkloadContext) -> dict[str, Any]:
         log=ctx.log,
     )
     breakdown = _breakdown(spark, data_dir, ctx)
-    partitions = _partition_facts(spark, data_dir)
     out = ctx.scratch("project_output")
     project_frame(spark, data_dir).write.mode("overwrite").parquet(str(out))
+    partitions = _partition_facts(spark, data_dir, out)
     spark.stop()
 
     import pandas as pd
@@ -318,15 +318,17 @@ def _breakdown(spark: Any, data_dir: Path, ctx: WorkloadContext) -> dict[str, fl
     return {name: round(stat.median_s or 0.0, 3) for name, stat in stats.items()}
 
 
-def _partition_facts(spark: Any, data_dir: Path) -> dict[str, Any]:
-    """How much one task holds: raw rows per run vs grid rows per window partition."""
+def _partition_facts(spark: Any, data_dir: Path, project_output: Path) -> dict[str, Any]:
+    """How much one task holds: raw rows per run vs grid rows per window partition.
+
+    `project_output`: the project's result written as parquet (its rows per run are the grid
+    rows the window partitions expand to).
+    """
     from pyspark.sql import functions as F
 
     raw_per_run = read_parquet_files(spark, data_dir).groupBy("run_uuid").count()
     largest_raw = raw_per_run.agg(F.max("count")).first()[0]
-    from python_helpers.robot_forming import resample_to_grid
-
-    grid = resample_to_grid(long_readings(spark, data_dir), BUCKET_MS)
+    grid = spark.read.parquet(str(project_output))
     largest_grid = grid.groupBy("run_uuid").count().agg(F.max("count")).first()[0]
     plan = project_frame(spark, data_dir)._jdf.queryExecution().executedPlan().toString()
     window_lines = [line.strip() for line in plan.splitlines() if "Window [" in line]

@@ -110,14 +110,29 @@ def parse_sensor_time(column: Column | str) -> Column:
 
 def _series_code(long_readings: DataFrame) -> DataFrame:
     """Add `_series` (index into SERIES_COLUMNS, null for any other field/robot pair)."""
+    # SERIES_COLUMNS is grouped by sensor kind, then robot, then axis, so the index is
+    # kind offset + robot position x axes per kind + axis position: one switch on the field
+    # and one on the robot instead of twelve (field, robot) comparisons per raw row.
     field = F.col("field")
+    field_code = None
+    for kind_offset, fields in ((0, ENCODER_FIELDS), (len(POSITION_COLUMNS), LOAD_CELL_FIELDS)):
+        for axis, name in enumerate(fields):
+            value = F.lit(kind_offset + axis)
+            field_code = (
+                F.when(field == name, value)
+                if field_code is None
+                else field_code.when(field == name, value)
+            )
     robot = F.col("robot_id").cast("int")
-    code = None
-    for index, series in enumerate(SERIES_COLUMNS):
-        series_field, series_robot = series.rsplit("_", 1)
-        condition = (field == series_field) & (robot == int(series_robot))
-        code = F.when(condition, F.lit(index)) if code is None else code.when(condition, index)
-    return long_readings.withColumn("_series", code)
+    robot_code = None
+    for position, robot_id in enumerate(ROBOT_IDS):
+        value = F.lit(position * len(ENCODER_FIELDS))
+        robot_code = (
+            F.when(robot == robot_id, value)
+            if robot_code is None
+            else robot_code.when(robot == robot_id, value)
+        )
+    return long_readings.withColumn("_series", field_code + robot_code)
 
 
 def pivot_wide(long_readings: DataFrame) -> DataFrame:

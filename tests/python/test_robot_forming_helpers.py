@@ -131,6 +131,23 @@ def test_pivot_wide_one_row_per_instant(spark: SparkSession) -> None:
     assert list(pivot_wide(readings).columns) == ["run_uuid", "time", *SERIES_COLUMNS]
 
 
+def test_pivot_wide_puts_each_field_and_robot_in_its_own_column(spark: SparkSession) -> None:
+    fields = ("x", "y", "z", "fx", "fy", "fz")
+    rows = [
+        ("r", 0, field, robot, 10.0 * robot + index)
+        for index, field in enumerate(fields)
+        for robot in (1, 2)
+    ]
+    rows += [("r", 0, "x", 3, 99.0), ("r", 0, "x", 0, 98.0)]  # no such robot: ignored
+    (row,) = rows_by_time(pivot_wide(long_frame(spark, rows)), "r")
+    expected = {
+        f"{field}_{robot}": 10.0 * robot + index
+        for index, field in enumerate(fields)
+        for robot in (1, 2)
+    }
+    assert {column: row[column] for column in SERIES_COLUMNS} == expected
+
+
 def test_bucket_means_and_offsets(spark: SparkSession) -> None:
     readings = long_frame(
         spark,
