@@ -310,9 +310,19 @@ def interpolate_gaps(
     and returned in [0, 360) (350 and 10 meet at 0). Adds boolean `<measure>_imputed`.
     """
     t = _epoch_seconds()
-    order = Window.partitionBy("turbine_id").orderBy(t)
-    before = order.rowsBetween(Window.unboundedPreceding, Window.currentRow)
-    after = order.rowsBetween(Window.currentRow, Window.unboundedFollowing)
+    before = (
+        Window.partitionBy("turbine_id")
+        .orderBy(t)
+        .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    )
+    # The next valid value is the last one seen walking the series backwards: a growing frame
+    # in descending order, one streaming pass. A frame from the current row to the end
+    # ("unbounded following") would be re-aggregated for every row, quadratic per turbine.
+    after = (
+        Window.partitionBy("turbine_id")
+        .orderBy(t.desc())
+        .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    )
     keep = list(df.columns)
     neighbours = []
     for m in measures:
@@ -320,8 +330,8 @@ def interpolate_gaps(
         neighbours += [
             F.last(F.col(m), True).over(before).alias(f"_{m}_prev_value"),
             F.last(valid_t, True).over(before).alias(f"_{m}_prev_t"),
-            F.first(F.col(m), True).over(after).alias(f"_{m}_next_value"),
-            F.first(valid_t, True).over(after).alias(f"_{m}_next_t"),
+            F.last(F.col(m), True).over(after).alias(f"_{m}_next_value"),
+            F.last(valid_t, True).over(after).alias(f"_{m}_next_t"),
         ]
     staged = df.select(*keep, t.alias("_t"), *neighbours)
     max_span = F.lit(float(max_gap_hours) * 3600 + int(cadence_minutes) * 60)
