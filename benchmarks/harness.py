@@ -71,11 +71,20 @@ def _comm(pid: int) -> str:
 
 
 def child_pids(pid: int) -> list[int]:
-    """Direct children of `pid`, from /proc/<pid>/task/*/children."""
+    """Direct children of `pid`, from /proc/<pid>/task/*/children; none once `pid` has exited.
+
+    Processes come and go while the tree is walked (a dbt build starts and ends many), so a
+    task folder or the process itself may vanish between listing and reading.
+    """
+    tasks_dir = f"/proc/{pid}/task"
+    try:
+        tasks = os.listdir(tasks_dir)
+    except OSError:
+        return []
     children: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    for task in tasks:
         try:
-            text = (task / "children").read_text()
+            text = Path(tasks_dir, task, "children").read_text()
         except OSError:
             continue
         children.extend(int(token) for token in text.split())

@@ -461,3 +461,17 @@ def test_tree_peak_follows_a_child_process():
         seen = tree_peak_mb(child.pid, peaks)
         time.sleep(0.05)
     assert seen >= 60
+
+
+def test_process_tree_of_an_exited_process_is_empty():
+    """A process that ends while the tree is walked has no children (no error)."""
+    import subprocess
+    import sys
+
+    from benchmarks.harness import child_pids, descendant_pids, tree_peak_mb
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # exited and reaped: /proc/<pid> is gone
+    assert child_pids(child.pid) == []
+    assert descendant_pids(child.pid) == []
+    assert tree_peak_mb(child.pid, {}) == 0.0
