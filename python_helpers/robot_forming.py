@@ -108,30 +108,28 @@ def parse_sensor_time(column: Column | str) -> Column:
     return F.when(shaped, with_zone.try_cast("timestamp"))
 
 
+def _code_of(column: Column, codes: dict[object, int]) -> Column:
+    """`codes[value]` for each value of `column`; null for a value not in `codes`."""
+    chain = None
+    for value, code in codes.items():
+        chain = (F.when if chain is None else chain.when)(column == value, F.lit(code))
+    return chain
+
+
 def _series_code(long_readings: DataFrame) -> DataFrame:
     """Add `_series` (index into SERIES_COLUMNS, null for any other field/robot pair)."""
     # SERIES_COLUMNS is grouped by sensor kind, then robot, then axis, so the index is
-    # kind offset + robot position x axes per kind + axis position: one switch on the field
-    # and one on the robot instead of twelve (field, robot) comparisons per raw row.
-    field = F.col("field")
-    field_code = None
-    for kind_offset, fields in ((0, ENCODER_FIELDS), (len(POSITION_COLUMNS), LOAD_CELL_FIELDS)):
-        for axis, name in enumerate(fields):
-            value = F.lit(kind_offset + axis)
-            field_code = (
-                F.when(field == name, value)
-                if field_code is None
-                else field_code.when(field == name, value)
-            )
-    robot = F.col("robot_id").cast("int")
-    robot_code = None
-    for position, robot_id in enumerate(ROBOT_IDS):
-        value = F.lit(position * len(ENCODER_FIELDS))
-        robot_code = (
-            F.when(robot == robot_id, value)
-            if robot_code is None
-            else robot_code.when(robot == robot_id, value)
-        )
+    # (kind offset + axis) + robot position x axes per robot: one switch on the field and one
+    # on the robot instead of twelve (field, robot) comparisons per raw row.
+    field_codes = {name: axis for axis, name in enumerate(ENCODER_FIELDS)}
+    field_codes |= {
+        name: len(POSITION_COLUMNS) + axis for axis, name in enumerate(LOAD_CELL_FIELDS)
+    }
+    robot_codes = {
+        robot: position * len(ENCODER_FIELDS) for position, robot in enumerate(ROBOT_IDS)
+    }
+    field_code = _code_of(F.col("field"), field_codes)
+    robot_code = _code_of(F.col("robot_id").cast("int"), robot_codes)
     return long_readings.withColumn("_series", field_code + robot_code)
 
 

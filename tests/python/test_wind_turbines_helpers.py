@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
@@ -153,6 +154,47 @@ def test_circular_interpolation_function_directly(spark):
     assert min(middle, 360.0 - middle) == pytest.approx(0.0, abs=1e-9)
     assert rows[1].wind_direction_deg_imputed is True
     assert rows[0].wind_direction_deg_imputed is False
+
+
+def test_interpolate_gaps_matches_numpy_on_two_turbines(spark):
+    """Each null is filled only between the nearest valid values before and after it (within
+    its own turbine) when they are at most 6 h + one step apart; expected values from
+    numpy.interp over the valid hours, so the neighbour search is checked independently.
+    Turbine 1: gaps of 1, 3 and 7 hours (the last too long) and a null first and last hour;
+    turbine 2: valid everywhere except hour 5, interleaved in the same frame."""
+    power_1 = [None, 1.0, None, 3.0, None, None, None, 7.0] + [None] * 7 + [15.0, None]
+    power_2 = [10.0 - h for h in range(len(power_1))]
+    power_2[5] = None
+    rows = [(1, _hour(h), v) for h, v in enumerate(power_1)]
+    rows += [(2, _hour(h), v) for h, v in enumerate(power_2)]
+    frame = spark.createDataFrame(rows, "turbine_id int, reading_at timestamp, power double")
+    result = interpolate_gaps(frame, ("power",), max_gap_hours=6, cadence_minutes=60)
+    got = {
+        (row.turbine_id, row.reading_at): (row.power, row.power_imputed) for row in result.collect()
+    }
+    for turbine, series in ((1, power_1), (2, power_2)):
+        hours = np.arange(len(series))
+        valid = np.array([v is not None for v in series])
+        values = np.array([np.nan if v is None else v for v in series])
+        for h in hours:
+            value, imputed = got[(turbine, _hour(int(h)))]
+            before, after = hours[valid & (hours < h)], hours[valid & (hours > h)]
+            fillable = (
+                not valid[h]
+                and before.size > 0
+                and after.size > 0
+                and after[0] - before[-1] <= 6 + 1
+            )
+            assert imputed is bool(fillable)
+            if valid[h]:
+                assert value == values[h]
+            elif fillable:
+                expected = np.interp(h, hours[valid], values[valid])
+                assert value == pytest.approx(expected, rel=1e-12)
+            else:
+                assert value is None
+    assert got[(1, _hour(2))] == (pytest.approx(2.0), True)  # by hand: halfway from 1 to 3
+    assert got[(1, _hour(10))] == (None, False)  # 8 h between valid hours 7 and 15
 
 
 def test_outlier_is_replaced(spark, registry, limits):
