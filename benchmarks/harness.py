@@ -477,8 +477,9 @@ def format_notes(results: Sequence[Mapping[str, Any]]) -> str:
         partitions = result.get("partitions")
         if partitions:
             notes.append(
-                f"largest run {partitions['largest_run_raw_rows']:,} raw rows, largest window "
-                f"partition {partitions['largest_window_partition_rows']:,} grid rows"
+                f"largest run {partitions['largest_run_raw_rows']:,} raw rows, "
+                f"{partitions['largest_run_occupied_buckets']:,} occupied buckets (the grid "
+                f"kernel's input), {partitions['largest_run_grid_rows']:,} grid rows"
             )
         if notes:
             lines.append(f"{result['workload']}: " + "; ".join(notes))

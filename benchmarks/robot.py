@@ -301,7 +301,7 @@ def _breakdown(spark: Any, data_dir: Path, ctx: WorkloadContext) -> dict[str, fl
     """Where the project's time goes: cumulative steps, each timed once on the warm session."""
     from pyspark.sql import functions as F
 
-    from python_helpers.robot_forming import resample_to_grid
+    from python_helpers.robot_forming import bucket_means
 
     def parsed_count() -> None:
         rows = long_readings(spark, data_dir)
@@ -310,39 +310,39 @@ def _breakdown(spark: Any, data_dir: Path, ctx: WorkloadContext) -> dict[str, fl
 
     steps = {
         "read_parse_time_count": parsed_count,
-        "resample_to_grid": lambda: noop_write(
-            resample_to_grid(long_readings(spark, data_dir), BUCKET_MS)
-        ),
+        "bucket_means": lambda: noop_write(bucket_means(long_readings(spark, data_dir), BUCKET_MS)),
     }
     stats = measure_alternating(steps, runs=1, warmup=0, log=ctx.log)
     return {name: round(stat.median_s or 0.0, 3) for name, stat in stats.items()}
 
 
 def _partition_facts(spark: Any, data_dir: Path, project_output: Path) -> dict[str, Any]:
-    """How much one task holds: raw rows per run vs grid rows per window partition.
+    """How much one task holds: raw rows per run against the rows the grid kernel reads.
 
-    `project_output`: the project's result written as parquet (its rows per run are the grid
-    rows the window partitions expand to).
+    `project_output`: the project's result written as parquet. Its rows with an observed flag
+    set are the occupied buckets (the kernel's input rows); the others are generated.
     """
     from pyspark.sql import functions as F
+
+    from python_helpers.robot_forming import SERIES_COLUMNS, observed_flag_column
 
     raw_per_run = read_parquet_files(spark, data_dir).groupBy("run_uuid").count()
     largest_raw = raw_per_run.agg(F.max("count")).first()[0]
     grid = spark.read.parquet(str(project_output))
-    largest_grid = grid.groupBy("run_uuid").count().agg(F.max("count")).first()[0]
-    plan = project_frame(spark, data_dir)._jdf.queryExecution().executedPlan().toString()
-    window_lines = [line.strip() for line in plan.splitlines() if "Window [" in line]
+    occupied = F.greatest(*(F.col(observed_flag_column(s)) for s in SERIES_COLUMNS))
+    per_run = grid.groupBy("run_uuid").agg(
+        F.count(F.lit(1)).alias("grid_rows"), F.count(F.when(occupied, 1)).alias("occupied")
+    )
+    largest = per_run.agg(F.max("grid_rows"), F.max("occupied")).first()
     return {
         "largest_run_raw_rows": largest_raw,
-        "largest_window_partition_rows": largest_grid,
-        "window_operators": len(window_lines),
-        "window_partition_keys": sorted(
-            {line.split("], [")[1].split("]")[0] for line in window_lines if "], [" in line}
-        ),
+        "largest_run_grid_rows": largest[0],
+        "largest_run_occupied_buckets": largest[1],
         "how": (
             "raw rows are reduced by a partial+final hash aggregation on (run_uuid, bucket) "
-            "before any window; each window partition holds one run's occupied buckets "
-            "(at most duration / bucket rows), which Spark's window buffer spills to disk when "
-            "large; the grid is expanded from them by posexplode after the windows"
+            "before anything is partitioned by run; the grid kernel (mapInArrow) then reads "
+            "each run's occupied buckets in sorted Arrow batches and keeps only the buckets "
+            "whose derivatives wait for the encoders' next observations; Spark's sort before "
+            "it spills to disk when a partition does not fit"
         ),
     }

@@ -14,7 +14,7 @@ Input of every public function: a long-format Spark DataFrame `long_readings` wi
     value     double     mm for x, y, z; N for fx, fy, fz
 
 Other columns are ignored; rows whose (field, robot_id) is not one of the twelve series or
-whose value is null are ignored (staging rejects them before they get here).
+whose run_uuid, time or value is null are ignored (staging rejects them before they get here).
 
 Public functions (stable names and signatures):
 
@@ -25,23 +25,28 @@ Public functions (stable names and signatures):
     resample_with_kinematics(long_readings, bucket_ms=10) -> DataFrame
     run_statistics(long_readings) -> DataFrame
 
-Scale: every function is Spark-native (no collect, no pandas, no Python row loops).
+Scale: no function collects data to the driver or loops over rows in Python.
+`pivot_wide`, `bucket_means` and `run_statistics` are Spark SQL operations only.
 `resample_to_grid` and `resample_with_kinematics` first aggregate the raw rows with one
 `groupBy(run_uuid, bucket)` (a partial aggregation, like a plain count), which turns millions
 of raw rows into one row per occupied bucket; only those rows (at most run length / bucket
-width per run, e.g. 60,000 for a 600 s run at 10 ms) reach the windows partitioned by run,
-and the empty buckets are generated afterwards by `posexplode`. The forward fill uses
-`last(ignorenulls)` over a growing frame and the back fill `first(ignorenulls)` over the
-whole run, the derivatives' neighbours `lag`/`lead` ignoring nulls: all single streaming
-passes over one sorted partition (no frame whose start moves while its end is "unbounded
-following", which Spark evaluates in quadratic time), and Spark's window operator spills a
-partition to disk instead of holding it in memory.
+width per run, e.g. 60,000 for a 600 s run at 10 ms) are shuffled by run and sorted. The
+fills, derivatives and empty buckets are then computed by `robot_grid_stream.grid_stream`, a
+numpy kernel that Spark feeds each sorted partition in Arrow batches (`mapInArrow`): one pass
+in time order that holds only the buckets whose derivatives wait for an encoder's next
+observations. It replaced a plan of Spark window functions (`lag`/`lead` ignoring nulls for
+the neighbour observations, `last`/`first` ignoring nulls for the fills) that computed the
+same result about three times slower (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+
+from python_helpers.robot_grid_stream import StreamLayout, grid_stream
 
 DEFAULT_BUCKET_MS = 10
 ROBOT_IDS: tuple[int, ...] = (1, 2)
@@ -84,6 +89,16 @@ def observed_flag_column(series: str) -> str:
 def sample_offset_column(series: str) -> str:
     """Name of the mean offset (ms) of `series`' samples from the bucket start."""
     return f"sample_offset_ms_{series}"
+
+
+#: The 38 columns of `resample_to_grid`, in order.
+GRID_COLUMNS: tuple[str, ...] = (
+    "run_uuid",
+    "time",
+    *SERIES_COLUMNS,
+    *(observed_flag_column(s) for s in SERIES_COLUMNS),
+    *(sample_offset_column(s) for s in POSITION_COLUMNS),
+)
 
 
 def parse_sensor_time(column: Column | str) -> Column:
@@ -167,7 +182,12 @@ def _bucket_aggregate(long_readings: DataFrame, bucket_us: int) -> DataFrame:
     offset = F.pmod(micros, F.lit(bucket_us))
     coded = (
         _series_code(long_readings)
-        .where(F.col("_series").isNotNull() & F.col("value").isNotNull())
+        .where(
+            F.col("_series").isNotNull()
+            & F.col("value").isNotNull()
+            & F.col("run_uuid").isNotNull()
+            & F.col("time").isNotNull()
+        )
         .select(
             "run_uuid",
             (micros - offset).alias("_bucket_us"),
@@ -206,57 +226,65 @@ def bucket_means(long_readings: DataFrame, bucket_ms: float = DEFAULT_BUCKET_MS)
     )
 
 
-def _fill_and_expand(
-    frame: DataFrame, bucket_us: int, derivative_columns: tuple[str, ...] = ()
-) -> DataFrame:
-    """Fill and expand occupied buckets into the gap-free grid.
+def _run_summary(aggregate: DataFrame) -> DataFrame:
+    """Per run: each series' first bucket mean and each encoder series' last observed bucket.
 
-    `frame` holds one row per occupied bucket: run_uuid, `_bucket_us`, the twelve series
-    means, the six encoder sample offsets and `derivative_columns` (null where not computed).
-    One sorted window pass per run forward-fills (`last` ignoring nulls over a growing frame)
-    and back-fills (`first` ignoring nulls over the whole run) every value column and finds
-    the next occupied bucket; each occupied bucket is then repeated over the empty buckets up
-    to the next occupied one (`posexplode(sequence(...))`): the repeats carry the filled
-    values, observed flags false and no sample offset. No join, one shuffle.
+    One row per run (aggregated from the occupied buckets, not the raw rows); null where the
+    series is absent from the run.
     """
-    by_run = Window.partitionBy("run_uuid").orderBy("_bucket_us")
-    so_far = by_run.rowsBetween(Window.unboundedPreceding, Window.currentRow)
-    whole_run = by_run.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
-
-    def fill(name: str) -> Column:
-        return F.coalesce(
-            F.last(F.col(name), ignorenulls=True).over(so_far),
-            F.first(F.col(name), ignorenulls=True).over(whole_run),
-        ).alias(name)
-
-    filled = frame.select(
-        "run_uuid",
-        "_bucket_us",
-        *(fill(name) for name in (*SERIES_COLUMNS, *derivative_columns)),
-        *(F.col(s).isNotNull().alias(observed_flag_column(s)) for s in SERIES_COLUMNS),
-        *(sample_offset_column(s) for s in POSITION_COLUMNS),
-        F.lead("_bucket_us").over(by_run).alias("_next_bucket_us"),
-    )
-    step = F.lit(bucket_us).cast("bigint")
-    last_bucket = F.coalesce(F.col("_next_bucket_us") - step, F.col("_bucket_us"))
-    expanded = filled.select(
-        "*", F.posexplode(F.sequence("_bucket_us", last_bucket, step)).alias("_repeat", "_grid_us")
-    )
-    is_occupied = F.col("_repeat") == 0
-    return expanded.select(
-        "run_uuid",
-        F.timestamp_micros(F.col("_grid_us")).alias("time"),
-        *SERIES_COLUMNS,
+    observed_at = {s: F.when(F.col(s).isNotNull(), F.col("_bucket_us")) for s in SERIES_COLUMNS}
+    # An encoder's sample offset is present exactly where its mean is. Reading the offsets
+    # here keeps every column of the aggregate in use, so this branch and the main one are
+    # the same plan and Spark computes the aggregation's input exchange once for both.
+    offset_observed_at = {
+        s: F.when(F.col(sample_offset_column(s)).isNotNull(), F.col("_bucket_us"))
+        for s in POSITION_COLUMNS
+    }
+    return aggregate.groupBy("run_uuid").agg(
         *(
-            (is_occupied & F.col(observed_flag_column(s))).alias(observed_flag_column(s))
+            F.min_by(F.col(s), observed_at[s]).alias(_FIRST_VALUE_NAME.format(s))
             for s in SERIES_COLUMNS
         ),
         *(
-            F.when(is_occupied, F.col(sample_offset_column(s))).alias(sample_offset_column(s))
+            F.max(offset_observed_at[s]).alias(_LAST_BUCKET_NAME.format(s))
             for s in POSITION_COLUMNS
         ),
-        *derivative_columns,
     )
+
+
+_FIRST_VALUE_NAME = "_first_{}"
+_LAST_BUCKET_NAME = "_last_bucket_{}"
+KINEMATICS_STREAM_LAYOUT = StreamLayout(
+    series=SERIES_COLUMNS,
+    positions=POSITION_COLUMNS,
+    offsets=tuple(sample_offset_column(s) for s in POSITION_COLUMNS),
+    first_values=tuple(_FIRST_VALUE_NAME.format(s) for s in SERIES_COLUMNS),
+    last_buckets=tuple(_LAST_BUCKET_NAME.format(s) for s in POSITION_COLUMNS),
+    flags=tuple(observed_flag_column(s) for s in SERIES_COLUMNS),
+    velocities=VELOCITY_COLUMNS,
+    accelerations=ACCELERATION_COLUMNS,
+    norms=tuple(
+        (f"{kind}{robot}", tuple(f"{prefix}{field}_{robot}" for field in fields))
+        for kind, prefix, fields in (
+            ("v", "v", ENCODER_FIELDS),
+            ("a", "a", ENCODER_FIELDS),
+            ("f", "", LOAD_CELL_FIELDS),
+        )
+        for robot in ROBOT_IDS
+    ),
+)
+_SPARK_TYPE_OF_ARROW = {
+    "string": "string",
+    "timestamp[us, tz=UTC]": "timestamp",
+    "double": "double",
+    "bool": "boolean",
+}
+
+
+def _stream_schema() -> str:
+    """Spark DDL of the grid kernel's output (the Arrow schema of `StreamLayout`)."""
+    fields = KINEMATICS_STREAM_LAYOUT.output_schema()
+    return ", ".join(f"{f.name} {_SPARK_TYPE_OF_ARROW[str(f.type)]}" for f in fields)
 
 
 def resample_to_grid(long_readings: DataFrame, bucket_ms: float = DEFAULT_BUCKET_MS) -> DataFrame:
@@ -277,127 +305,11 @@ def resample_to_grid(long_readings: DataFrame, bucket_ms: float = DEFAULT_BUCKET
         bucket, false when it was filled (or the series is absent from the run),
       sample_offset_ms_<series> for the six encoder series: mean offset (ms) of the samples
         from the bucket start, null when the bucket was filled.
+
+    The columns of `resample_with_kinematics` without the derivatives (the same plan).
     """
-    bucket_us = _bucket_micros(bucket_ms)
-    return _fill_and_expand(_bucket_aggregate(long_readings, bucket_us), bucket_us)
-
-
-def _gradient(
-    previous: tuple[Column, Column],
-    current: tuple[Column, Column],
-    following: tuple[Column, Column],
-) -> Column:
-    """d value / d t at `current` from its neighbours, each a (value, time in s) pair.
-
-    Both neighbours: the second-order central difference for uneven spacing (numpy.gradient
-    with coordinates). One neighbour: the one-sided first difference. None: null.
-    """
-    (x0, t0), (x1, t1), (x2, t2) = previous, current, following
-    h0 = t1 - t0
-    h2 = t2 - t1
-    central = (
-        (-h2 / (h0 * (h0 + h2))) * x0 + ((h2 - h0) / (h0 * h2)) * x1 + (h0 / (h2 * (h0 + h2))) * x2
-    )
-    return (
-        F.when(x0.isNotNull() & x2.isNotNull(), central)
-        .when(x2.isNotNull(), (x2 - x1) / h2)
-        .when(x0.isNotNull(), (x1 - x0) / h0)
-    )
-
-
-def _with_encoder_derivatives(aggregate: DataFrame) -> DataFrame:
-    """Add velocity `_v_<series>` and acceleration `_a_<series>` of each encoder series to the
-    bucket aggregate, at the buckets where the series was observed (null elsewhere).
-
-    Each observed encoder mean is a point (x, t), t = bucket start + the samples' mean offset.
-    One sorted window pass per run reads, for every series, the two observed points before and
-    after each bucket (`lag`/`lead` ignoring nulls, so filled buckets are skipped without a
-    join or a per-series shuffle). Times enter the gradient as differences of exact integer
-    microseconds relative to the current bucket, so precision does not depend on the epoch.
-    The velocity is the gradient at the point, the acceleration the gradient of the velocities
-    at the point and its two neighbours.
-    """
-    by_run = "partition by run_uuid order by _bucket_us"
-    columns = [F.col(name) for name in aggregate.columns]
-    for series in POSITION_COLUMNS:
-        offset_ms = F.col(sample_offset_column(series))
-        point = F.when(
-            F.col(series).isNotNull(),
-            F.struct(
-                F.col(series).alias("x"), F.col("_bucket_us").alias("b"), offset_ms.alias("o")
-            ),
-        )
-        columns.append(point.alias(f"_p0_{series}"))
-    with_points = aggregate.select(*columns)
-    shifted = [F.col(name) for name in with_points.columns]
-    for series in POSITION_COLUMNS:
-        for name, function, k in (
-            ("m1", "lag", 1),
-            ("m2", "lag", 2),
-            ("p1", "lead", 1),
-            ("p2", "lead", 2),
-        ):
-            shifted.append(
-                F.expr(f"{function}(_p0_{series}, {k}) ignore nulls over ({by_run})").alias(
-                    f"_p{name}_{series}"
-                )
-            )
-    neighbours = with_points.select(*shifted)
-
-    # Three projections, each reading the previous one's columns: written as one expression,
-    # the acceleration would repeat the velocity formulas inside its own, and the generated
-    # code grows past what Spark compiles (it then falls back to slow interpreted evaluation).
-    tags = ("m2", "m1", "0", "p1", "p2")
-    points = neighbours.select(
-        *aggregate.columns,
-        *(
-            column
-            for series in POSITION_COLUMNS
-            for tag in tags
-            for column in (
-                F.col(f"_p{tag}_{series}")["x"].alias(f"_x{tag}_{series}"),
-                (
-                    (F.col(f"_p{tag}_{series}")["b"] - F.col("_bucket_us")) / F.lit(_MICROS_PER_S)
-                    + F.col(f"_p{tag}_{series}")["o"] / 1000.0
-                ).alias(f"_t{tag}_{series}"),
-            )
-        ),
-    )
-
-    def point(tag: str, series: str) -> tuple[Column, Column]:
-        return F.col(f"_x{tag}_{series}"), F.col(f"_t{tag}_{series}")
-
-    velocities = points.select(
-        *aggregate.columns,
-        *(
-            column
-            for series in POSITION_COLUMNS
-            for column in (
-                _gradient(point("m1", series), point("0", series), point("p1", series)).alias(
-                    f"_v0_{series}"
-                ),
-                _gradient(point("m2", series), point("m1", series), point("0", series)).alias(
-                    f"_vm1_{series}"
-                ),
-                _gradient(point("0", series), point("p1", series), point("p2", series)).alias(
-                    f"_vp1_{series}"
-                ),
-                *(point(tag, series)[1] for tag in ("m1", "0", "p1")),
-            )
-        ),
-    )
-    derivatives = []
-    for series in POSITION_COLUMNS:
-        velocity = (F.col(f"_v0_{series}"), F.col(f"_t0_{series}"))
-        acceleration = _gradient(
-            (F.col(f"_vm1_{series}"), F.col(f"_tm1_{series}")),
-            velocity,
-            (F.col(f"_vp1_{series}"), F.col(f"_tp1_{series}")),
-        )
-        observed = F.col(series).isNotNull()
-        derivatives.append(F.when(observed, velocity[0]).alias(f"_v_{series}"))
-        derivatives.append(F.when(observed, acceleration).alias(f"_a_{series}"))
-    return velocities.select(*aggregate.columns, *derivatives)
+    grid = resample_with_kinematics(long_readings, bucket_ms)
+    return grid.select(*GRID_COLUMNS)
 
 
 def resample_with_kinematics(
@@ -419,36 +331,23 @@ def resample_with_kinematics(
     A component that is null (series absent from the run, or a single observation for
     derivatives) makes its derivative and the norms that use it null.
 
-    Plan: one hash aggregation of the raw rows per (run, bucket), then two window operators
-    over the same sorted partition per run (one shuffle, no join): the first finds each
-    observation's neighbours and computes the derivatives, the second fills every column and
-    expands the occupied buckets to the grid.
+    Plan: one hash aggregation of the raw rows per (run, bucket); a per-run summary of those
+    rows (each series' first mean, each encoder series' last bucket) broadcast back onto them;
+    one exchange by run and a sort by (run, bucket); then `robot_grid_stream.grid_stream`
+    through `mapInArrow` reads each partition's sorted rows once, in Arrow batches, and
+    writes the grid (fills, derivatives, norms, empty buckets) with numpy. Raw rows never
+    reach the stream, and it holds only the few occupied buckets whose derivatives still wait
+    for the encoder's next observations (see that module).
     """
     bucket_us = _bucket_micros(bucket_ms)
-    with_derivatives = _with_encoder_derivatives(_bucket_aggregate(long_readings, bucket_us))
-    derivative_columns = tuple(
-        f"_{kind}_{series}" for kind in ("v", "a") for series in POSITION_COLUMNS
+    aggregate = _bucket_aggregate(long_readings, bucket_us)
+    stream = (
+        aggregate.join(F.broadcast(_run_summary(aggregate)), "run_uuid")
+        .repartition("run_uuid")
+        .sortWithinPartitions("run_uuid", "_bucket_us")
     )
-    grid = _fill_and_expand(with_derivatives, bucket_us, derivative_columns)
-    grid_columns = [c for c in grid.columns if c not in derivative_columns]
-    renamed = [F.col(f"_v_{s}").alias(f"v{s}") for s in POSITION_COLUMNS]
-    renamed += [F.col(f"_a_{s}").alias(f"a{s}") for s in POSITION_COLUMNS]
-    kinematics = grid.select(*grid_columns, *renamed)
-
-    def norm(*names: str) -> Column:
-        return F.sqrt(sum((F.col(name) * F.col(name) for name in names), F.lit(0.0)))
-
-    norms = {}
-    for kind, fields in (("v", ENCODER_FIELDS), ("a", ENCODER_FIELDS), ("f", LOAD_CELL_FIELDS)):
-        for robot in ROBOT_IDS:
-            prefix = "" if kind == "f" else kind
-            norms[f"{kind}{robot}"] = norm(*(f"{prefix}{field}_{robot}" for field in fields))
-    return kinematics.select(
-        *grid_columns,
-        *VELOCITY_COLUMNS,
-        *ACCELERATION_COLUMNS,
-        *(norms[name].alias(name) for name in NORM_COLUMNS),
-    )
+    kernel = partial(grid_stream, layout=KINEMATICS_STREAM_LAYOUT, bucket_us=bucket_us)
+    return stream.mapInArrow(kernel, _stream_schema())
 
 
 def run_statistics(long_readings: DataFrame) -> DataFrame:

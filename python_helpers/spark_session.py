@@ -26,8 +26,6 @@ LANDING_DIR_ENV = "TELEMETRY_LANDING_DIR"
 DRIVER_MEMORY_ENV = "TELEMETRY_SPARK_DRIVER_MEMORY"
 LOG_LEVEL_ENV = "TELEMETRY_SPARK_LOG_LEVEL"
 DEFAULT_DRIVER_MEMORY = "4g"
-JIT_HUGE_METHOD_LIMIT_BYTES = 8000
-"""HotSpot's size limit for compiling a method (`-XX:-DontCompileHugeMethods` not set)."""
 DEFAULT_SHUFFLE_PARTITIONS = 4
 _LOCK_FILE_NAME = ".telemetry_lakehouse.lock"
 _LOG4J_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
@@ -93,11 +91,6 @@ class LocalSparkSettings:
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
             "spark.sql.adaptive.enabled": "true",
-            # A whole-stage generated method longer than 8,000 bytes of bytecode is never
-            # JIT-compiled by the JVM and runs interpreted, several times slower (the robot
-            # kinematics' derivative projections reach 37 KB). At this limit Spark runs such a
-            # stage operator by operator with split, compilable methods instead.
-            "spark.sql.codegen.hugeMethodLimit": str(JIT_HUGE_METHOD_LIMIT_BYTES),
             # dbt's insert_overwrite replaces only the partitions a run produces.
             "spark.sql.sources.partitionOverwriteMode": "dynamic",
             # Arrow makes any small createDataFrame/toPandas in tests cheap.
@@ -146,6 +139,9 @@ def get_local_spark(settings: LocalSparkSettings | None = None) -> SparkSession:
     settings = settings or LocalSparkSettings.from_env()
     _acquire_warehouse_lock(settings.warehouse_dir)
     _ensure_java_home()
+    # Python workers (mapInArrow kernels) must run this interpreter, which has the project's
+    # dependencies, not whichever `python3` comes first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     for key, value in settings.spark_conf().items():
         builder = builder.config(key, value)

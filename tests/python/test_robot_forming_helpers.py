@@ -213,6 +213,18 @@ def test_resample_hand_computed_means_forward_and_back_fill(spark: SparkSession)
     assert [row["fx_1"] for row in s_rows] == [None] * 3
 
 
+def test_resample_ignores_rows_without_run_or_time(spark: SparkSession) -> None:
+    rows = [("r", ms, "x", 1, float(ms)) for ms in (0, 12, 24)]
+    clean = long_frame(spark, rows)
+    unusable = spark.createDataFrame(
+        [(None, at_ms(5), "x", 1, 50.0), ("r", None, "x", 1, 60.0)], LONG_SCHEMA
+    )
+    expected = [row.asDict() for row in resample_with_kinematics(clean).orderBy("time").collect()]
+    actual = resample_with_kinematics(clean.unionByName(unusable)).orderBy("time").collect()
+    assert [row.asDict() for row in actual] == expected
+    assert [row["x_1"] for row in actual] == [0.0, 12.0, 24.0]
+
+
 def test_resample_real_load_cell_fixture_matches_pandas(spark: SparkSession) -> None:
     """Real 10 ms fx_1 series (steps of 9, 10 and 11 ms, rows out of order) vs pandas."""
     path = FIXTURES / "robot_forming" / "run_12405186538561671661_fx_1.csv"

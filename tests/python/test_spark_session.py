@@ -67,7 +67,6 @@ def test_spark_conf_places_metastore_and_tables_in_the_warehouse(tmp_path):
     assert conf["spark.sql.session.timeZone"] == "UTC"
     assert conf["spark.ui.enabled"] == "false"
     assert conf["spark.sql.shuffle.partitions"] == "4"
-    assert conf["spark.sql.codegen.hugeMethodLimit"] == "8000"
     assert all(isinstance(value, str) for value in conf.values())
 
 
