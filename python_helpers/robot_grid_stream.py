@@ -129,34 +129,33 @@ def _forward_fill_index(present: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Observations:
-    """Observations of one encoder series: bucket (us), mean, offset (ms), null masks."""
+    """Observations of one encoder series in time order: bucket (us), mean, offset (ms)."""
 
     bucket: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     value: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    value_present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     offset_ms: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
-    def extended(self, bucket, value, value_present, offset_ms) -> _Observations:
+    def extended(
+        self, bucket: np.ndarray, value: np.ndarray, offset_ms: np.ndarray
+    ) -> _Observations:
         return _Observations(
             np.concatenate([self.bucket, bucket]),
             np.concatenate([self.value, value]),
-            np.concatenate([self.value_present, value_present]),
             np.concatenate([self.offset_ms, offset_ms]),
         )
 
     def slice(self, start: int, stop: int) -> _Observations:
         part = slice(start, stop)
-        return _Observations(
-            self.bucket[part], self.value[part], self.value_present[part], self.offset_ms[part]
-        )
+        return _Observations(self.bucket[part], self.value[part], self.offset_ms[part])
 
     def derivatives(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(velocity, present, acceleration, present) at each observation."""
         step_s = np.zeros(len(self.bucket))
         step_s[1:] = np.diff(self.bucket) / MICROS_PER_S + np.diff(self.offset_ms) / MS_PER_S
-        velocity, velocity_present = gradient(self.value, self.value_present, step_s)
-        # The velocity's neighbours exist wherever observations do (numpy applies gradient to
-        # the velocity series itself), so the acceleration's nulls follow the velocity's.
+        observed = np.ones(len(self.bucket), dtype=bool)
+        velocity, velocity_present = gradient(self.value, observed, step_s)
+        # numpy applies the same gradient to the velocity series itself, so the
+        # acceleration's nulls follow the velocity's.
         acceleration, acceleration_present = gradient(velocity, velocity_present, step_s)
         return velocity, velocity_present, acceleration, acceleration_present
 
@@ -171,8 +170,7 @@ class _RunState:
         self.first_present = summary["first_present"]
         self.last_bucket = summary["last_bucket"]  # -1: series absent from the run
         series_count = len(layout.series)
-        self.last_value = np.zeros(series_count)
-        self.last_present = np.zeros(series_count, dtype=bool)
+        self.last_value = np.zeros(series_count)  # where `seen`: the last mean emitted
         self.seen = np.zeros(series_count, dtype=bool)  # observed before the pending rows
         self.context = [_Observations() for _ in layout.positions]
         self.bucket = np.zeros(0, dtype=np.int64)
@@ -180,7 +178,10 @@ class _RunState:
         self.present = np.zeros((0, series_count), dtype=bool)
         self.offset = np.zeros((0, len(layout.positions)))
 
-    def append(self, bucket, value, present, offset) -> None:
+    def append(
+        self, bucket: np.ndarray, value: np.ndarray, present: np.ndarray, offset: np.ndarray
+    ) -> None:
+        """Add rows of this run (bucket; means, presence and offsets as 2-D arrays)."""
         self.bucket = np.concatenate([self.bucket, bucket])
         self.value = np.concatenate([self.value, value])
         self.present = np.concatenate([self.present, present])
@@ -196,10 +197,7 @@ class _RunState:
         for index in range(len(self.layout.positions)):
             rows = np.flatnonzero(self.present[:, index])
             combined = self.context[index].extended(
-                self.bucket[rows],
-                self.value[rows, index],
-                np.ones(len(rows), dtype=bool),
-                self.offset[rows, index],
+                self.bucket[rows], self.value[rows, index], self.offset[rows, index]
             )
             observations.append((rows, combined))
             if run_ended or self.last_bucket[index] < 0:
@@ -220,7 +218,14 @@ class _RunState:
         self._keep_after(ready, observations)
         return batch
 
-    def _grid(self, ready, observations, bucket_us, run_ended) -> pa.RecordBatch:
+    def _grid(
+        self,
+        ready: int,
+        observations: list[tuple[np.ndarray, _Observations]],
+        bucket_us: int,
+        run_ended: bool,
+    ) -> pa.RecordBatch:
+        """Grid rows of the first `ready` pending buckets and the empty buckets after each."""
         layout = self.layout
         bucket = self.bucket[:ready]
         following = self.bucket[1 : ready + 1]
@@ -248,7 +253,7 @@ class _RunState:
             source = _forward_fill_index(present)
             found = source >= 0
             if self.seen[index]:
-                fallback, fallback_present = self.last_value[index], self.last_present[index]
+                fallback, fallback_present = self.last_value[index], True
             else:
                 fallback, fallback_present = self.first_value[index], self.first_present[index]
             values = np.where(found, self.value[source, index], fallback)
@@ -294,14 +299,13 @@ class _RunState:
         schema = layout.output_schema()
         return pa.RecordBatch.from_arrays([columns[f.name] for f in schema], schema=schema)
 
-    def _keep_after(self, ready: int, observations) -> None:
+    def _keep_after(self, ready: int, observations: list[tuple[np.ndarray, _Observations]]) -> None:
         """Drop the emitted rows; carry fill values and recent observations forward."""
         for index in range(len(self.layout.series)):
             present = self.present[:ready, index]
             if present.any():
                 last = int(np.flatnonzero(present)[-1])
                 self.last_value[index] = self.value[last, index]
-                self.last_present[index] = True
                 self.seen[index] = True
         for index, (rows, combined) in enumerate(observations):
             emitted = len(self.context[index].bucket) + int(np.count_nonzero(rows < ready))
