@@ -17,9 +17,11 @@
   floor of 1e-9 x the column's largest magnitude; see `harness.compare_frames`).
 
 Memory: the project aggregates raw rows to one row per occupied bucket (a partial then final
-hash aggregation, like the floor's count) before any window; the window operators see one
-run's occupied buckets (at most duration / 10 ms rows), never its raw rows. The result record
-reports the largest raw run and the largest grid partition as measured.
+hash aggregation, like the floor's count) before anything is partitioned by run; the grid
+kernel reads one run's occupied buckets (at most duration / 10 ms rows) in sorted Arrow
+batches, never its raw rows, and holds only those whose derivatives wait for an encoder's next
+observations. The result record reports the largest raw run, its occupied buckets and its
+grid rows as measured.
 """
 
 from __future__ import annotations
@@ -282,7 +284,7 @@ def run(ctx: WorkloadContext) -> dict[str, Any]:
         peak_rss_mb=project.peak.total_mb if project.peak else None,
         peak_rss_measures=(
             "project runs: peak RSS of the Spark driver JVM (executors included, local mode) "
-            "plus the Python driver process"
+            "plus the Python driver process and the grid kernel's Python workers"
         ),
         output_rows=len(project_result),
         spark_startup_s=round(startup_s, 2),
