@@ -101,18 +101,33 @@ def descendant_pids(pid: int) -> list[int]:
     return result
 
 
-def tree_peak_mb(root: int, seen: dict[int, int]) -> float:
-    """Update `seen` (pid -> peak kB) with the current peaks of `root` and its descendants.
+def _proportional_kb(pid: int) -> int | None:
+    """Resident memory of `pid` with pages shared between processes split among them (PSS).
 
-    Returns the sum of the peaks seen so far, in MiB: called every fraction of a second while a
-    process tree runs, it gives the tree's peak footprint (each process's own peak since it
-    started, summed).
+    Forked PySpark workers share most of their pages with their parent; summing plain RSS
+    would count those pages once per worker. Falls back to RSS where `smaps_rollup` is
+    missing; None if the process is gone.
     """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return _status_kb(pid, "VmRSS")
+
+
+def tree_footprint_mb(root: int) -> float:
+    """Memory the process tree under `root` holds now (sum of PSS of the live processes), MiB.
+
+    Called every fraction of a second while a tree runs, its largest value is the tree's peak
+    footprint: processes that never ran at the same time are not added up.
+    """
+    total_kb = 0
     for pid in (root, *descendant_pids(root)):
-        peak = _status_kb(pid, "VmHWM")
-        if peak is not None:
-            seen[pid] = max(seen.get(pid, 0), peak)
-    return sum(seen.values()) / 1024.0
+        total_kb += _proportional_kb(pid) or 0
+    return total_kb / 1024.0
 
 
 def reset_peak(pid: int) -> bool:

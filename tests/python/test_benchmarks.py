@@ -445,22 +445,28 @@ def test_robot_project_matches_peer_on_spark(spark, tmp_path: Path):
     assert project.groupby("run_uuid").size().between(298, 300).all()  # 3 s runs
 
 
-def test_tree_peak_follows_a_child_process():
+def test_tree_footprint_follows_children_and_does_not_add_up_successive_ones():
+    """Two children each hold 60 MiB, one after the other: the tree's peak is one of them
+    (plus the interpreters), not both; summing each process's own peak would give both."""
     import subprocess
     import sys
     import time
 
-    from benchmarks.harness import tree_peak_mb
+    from benchmarks.harness import tree_footprint_mb
 
-    child = subprocess.Popen(
-        [sys.executable, "-c", "import time; b = bytearray(60 * 1024 * 1024); time.sleep(1.5)"]
+    hold = "import time; b = bytearray(60 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); "
+    hold += "time.sleep(1.0)"
+    script = (
+        "import subprocess, sys\n"
+        f"for _ in range(2): subprocess.run([sys.executable, '-c', {hold!r}], check=True)\n"
     )
-    peaks: dict[int, int] = {}
-    seen = 0.0
-    while child.poll() is None:
-        seen = tree_peak_mb(child.pid, peaks)
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    samples = []
+    while parent.poll() is None:
+        samples.append(tree_footprint_mb(parent.pid))
         time.sleep(0.05)
-    assert seen >= 60
+    assert parent.returncode == 0
+    assert 60 <= max(samples) < 110
 
 
 def test_process_tree_of_an_exited_process_is_empty():
@@ -468,10 +474,10 @@ def test_process_tree_of_an_exited_process_is_empty():
     import subprocess
     import sys
 
-    from benchmarks.harness import child_pids, descendant_pids, tree_peak_mb
+    from benchmarks.harness import child_pids, descendant_pids, tree_footprint_mb
 
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()  # exited and reaped: /proc/<pid> is gone
     assert child_pids(child.pid) == []
     assert descendant_pids(child.pid) == []
-    assert tree_peak_mb(child.pid, {}) == 0.0
+    assert tree_footprint_mb(child.pid) == 0.0
