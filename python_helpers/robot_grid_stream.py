@@ -15,9 +15,10 @@ and keeping only a small state per run:
   buckets; a stretch in which one encoder series is silent while others report waits until the
   series reports again (or its last observation in the run, which the run summary gives).
 
-Every input row carries its run's summary (broadcast-joined before the sort): each series'
-first observed mean (for the back fill before the first observation) and each encoder series'
-last observed bucket (so that rows after it never wait for observations that will not come).
+Each run starts with a summary row (unioned into the stream before the sort, its bucket null
+so it sorts first): each series' first observed mean (for the back fill before the first
+observation) and each encoder series' last observed bucket (so that rows after it never wait
+for observations that will not come).
 
 Definitions (the same as `robot_forming.resample_with_kinematics`'s docstring): a bucket's value
 is the mean of its samples; empty buckets take the last observed value before them, buckets
@@ -49,16 +50,15 @@ class StreamLayout:
     """Column names of the kernel's input and output.
 
     `series`: the twelve series, encoder positions first (`positions` = the first
-    `len(positions)` of them); `offsets[i]`, `first_values[i]`: input columns of series i's
-    sample offset (encoders only) and run-first mean; `last_buckets[i]`: the run's last
-    observed bucket of encoder series i. Output: `flags`, `velocities`, `accelerations`, and
-    `norms` as (name, component names).
+    `len(positions)` of them); `offsets[i]`: input column of encoder series i's sample
+    offset; `last_buckets[i]`: input column of the run's last observed bucket of encoder
+    series i (summary rows only). Output: `flags`, `velocities`, `accelerations`, and `norms`
+    as (name, component names).
     """
 
     series: tuple[str, ...]
     positions: tuple[str, ...]
     offsets: tuple[str, ...]
-    first_values: tuple[str, ...]
     last_buckets: tuple[str, ...]
     flags: tuple[str, ...]
     velocities: tuple[str, ...]
@@ -317,12 +317,14 @@ class _RunState:
         self.offset = self.offset[ready:]
 
 
-def _run_summary(batch: pa.RecordBatch, row: int, layout: StreamLayout) -> dict[str, np.ndarray]:
-    first = [batch.column(name)[row].as_py() for name in layout.first_values]
+def _run_summary(
+    batch: pa.RecordBatch, row: int, layout: StreamLayout, value: np.ndarray, present: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The summary in row `row` of `batch` (its series columns read into `value`/`present`)."""
     last = [batch.column(name)[row].as_py() for name in layout.last_buckets]
     return {
-        "first_value": np.array([0.0 if v is None else v for v in first], dtype=np.float64),
-        "first_present": np.array([v is not None for v in first], dtype=bool),
+        "first_value": value[row].copy(),
+        "first_present": present[row].copy(),
         "last_bucket": np.array([-1 if v is None else v for v in last], dtype=np.int64),
     }
 
@@ -333,9 +335,11 @@ def grid_stream(
     """The grid of every run in `batches` (rows sorted by run, then bucket; see module doc).
 
     Input columns: `layout.run_column`, `layout.bucket_column` (bucket start, epoch us, a
-    multiple of `bucket_us`), the series means, the encoder offsets, and the run summary
-    columns. Output: `layout.output_schema()`, one row per bucket from each run's first to
-    its last occupied bucket.
+    multiple of `bucket_us`), the series means, the encoder offsets and `layout.last_buckets`.
+    Each run starts with its summary row (bucket null): each series' first observed mean in
+    the series columns and each encoder series' last observed bucket in `last_buckets`; its
+    occupied buckets follow. Output: `layout.output_schema()`, one row per bucket from each
+    run's first to its last occupied bucket. A run without a summary row is an error.
     """
     state: _RunState | None = None
     for batch in batches:
@@ -344,7 +348,9 @@ def grid_stream(
         runs = batch.column(layout.run_column)
         changes = pc.not_equal(runs.slice(1), runs.slice(0, batch.num_rows - 1))
         starts = [0, *(np.flatnonzero(changes.to_numpy(zero_copy_only=False)) + 1).tolist()]
-        bucket = batch.column(layout.bucket_column).to_numpy(zero_copy_only=False)
+        bucket_column = batch.column(layout.bucket_column)
+        is_summary = bucket_column.is_null().to_numpy(zero_copy_only=False)
+        bucket = bucket_column.fill_null(0).to_numpy(zero_copy_only=False)
         means = [_values_and_mask(batch, name) for name in layout.series]
         offsets = [_values_and_mask(batch, name) for name in layout.offsets]
         value = np.column_stack([values for values, _ in means])
@@ -357,7 +363,13 @@ def grid_stream(
                     final = state.emit(bucket_us, run_ended=True)
                     if final is not None:
                         yield final
-                state = _RunState(layout, run_uuid, _run_summary(batch, start, layout))
+                if not is_summary[start]:
+                    raise ValueError(f"run {run_uuid!r} does not start with its summary row")
+                summary = _run_summary(batch, start, layout, value, present)
+                state = _RunState(layout, run_uuid, summary)
+                start += 1
+            if is_summary[start:stop].any():
+                raise ValueError(f"run {run_uuid!r} has a summary row after its first row")
             state.append(
                 bucket[start:stop], value[start:stop], present[start:stop], offset[start:stop]
             )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from python_helpers.robot_forming import (
@@ -27,7 +28,7 @@ SERIES = list(LAYOUT.series)
 
 
 def occupied_buckets(seed: int) -> pd.DataFrame:
-    """Two runs of bucket means in the kernel's input layout (without the summary columns).
+    """Two runs of bucket means in the kernel's input layout (without the summary rows).
 
     Run "a" (600 buckets): encoders of robot 1 every 1-2 buckets on a sine, with a 150-bucket
     silence of x_1 only; forces of robot 1 on most buckets; z_2 a single observation (bucket
@@ -66,27 +67,35 @@ def occupied_buckets(seed: int) -> pd.DataFrame:
 
 
 def with_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add each run's first mean per series and last observed bucket per encoder series."""
-    out = frame.copy()
+    """Put each run's summary row before its buckets: bucket null, each series' first mean in
+    the series columns, each encoder series' last observed bucket in the last-bucket columns."""
+    records: list[dict[str, object]] = []
     for run, rows in frame.groupby("run_uuid"):
         rows = rows.sort_values("_bucket_us")
-        for series, first_name in zip(SERIES, LAYOUT.first_values, strict=True):
+        summary: dict[str, object] = {"run_uuid": run, "_bucket_us": None}
+        for series in SERIES:
             observed = rows[series].dropna()
-            out.loc[out.run_uuid == run, first_name] = observed.iloc[0] if len(observed) else None
+            summary[series] = observed.iloc[0] if len(observed) else None
         for series, last_name in zip(POSITIONS, LAYOUT.last_buckets, strict=True):
             observed = rows.loc[rows[series].notna(), "_bucket_us"]
-            out.loc[out.run_uuid == run, last_name] = observed.max() if len(observed) else None
-    return out
+            summary[last_name] = observed.max() if len(observed) else None
+        records += [summary, *rows.to_dict("records")]
+    return pd.DataFrame.from_records(records)
 
 
 def to_batches(frame: pd.DataFrame, size: int) -> list[pa.RecordBatch]:
-    columns = ["run_uuid", "_bucket_us", *SERIES, *LAYOUT.offsets]
-    columns += [*LAYOUT.first_values, *LAYOUT.last_buckets]
-    table = pa.Table.from_pandas(frame[columns], preserve_index=False)
-    table = table.set_column(1, "_bucket_us", table.column("_bucket_us").cast(pa.int64()))
-    for name in LAYOUT.last_buckets:
-        index = table.schema.get_field_index(name)
-        table = table.set_column(index, name, table.column(name).cast(pa.int64()))
+    """The kernel's input for the occupied buckets `frame`, in batches of `size` rows."""
+    columns = ["run_uuid", "_bucket_us", *SERIES, *LAYOUT.offsets, *LAYOUT.last_buckets]
+    schema = pa.schema(
+        [
+            ("run_uuid", pa.string()),
+            ("_bucket_us", pa.int64()),
+            *((name, pa.float64()) for name in (*SERIES, *LAYOUT.offsets)),
+            *((name, pa.int64()) for name in LAYOUT.last_buckets),
+        ]
+    )
+    rows = with_summary(frame)[columns].astype(object)
+    table = pa.Table.from_pandas(rows.where(rows.notna(), None), schema, preserve_index=False)
     return table.to_batches(max_chunksize=size)
 
 
@@ -130,7 +139,7 @@ def expected_grid(frame: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def occupied() -> pd.DataFrame:
-    return with_summary(occupied_buckets(seed=3))
+    return occupied_buckets(seed=3)
 
 
 def assert_same_grid(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
@@ -181,7 +190,8 @@ def test_rows_are_emitted_while_reading_not_at_run_end(occupied) -> None:
     def tracked(batches: list[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             run = batch.column("run_uuid")[0].as_py()
-            read = (batch.column("_bucket_us")[0].as_py() - T0_US) // BUCKET_US
+            first_bucket = pc.min(batch.column("_bucket_us")).as_py()  # skips a summary row
+            read = (first_bucket - T0_US) // BUCKET_US
             if run == batch.column("run_uuid")[-1].as_py():
                 behind = read - emitted["bucket"] if emitted["run"] == run else read
                 lags.append((run, read, behind))
@@ -210,3 +220,10 @@ def test_gradient_matches_numpy_on_uneven_points() -> None:
     assert present.all()
     _, present = gradient(x, np.array([True, True, False, True, True]), step)
     assert present.tolist() == [True, False, False, False, True]
+
+
+def test_a_run_without_its_summary_row_is_an_error(occupied) -> None:
+    batches = to_batches(occupied, size=10_000)
+    without_first_summary = [batches[0].slice(1), *batches[1:]]
+    with pytest.raises(ValueError, match="does not start with its summary row"):
+        run_kernel(without_first_summary)

@@ -21,14 +21,15 @@ cast_values as (
         *,
         -- Same rule as python_helpers.robot_forming.parse_sensor_time: `yyyy-MM-dd`, `T` or a
         -- space, at least `HH:mm:ss`, then what a cast accepts (0-9 fractional digits, an
-        -- optional `Z` / `+hh:mm` zone); no zone = UTC.
+        -- optional `Z` / `+hh:mm` zone); no zone = UTC. The position checks use the byte
+        -- length and `locate` from the position, which allocate nothing per row (see there).
         case
             when
-                length(time_text) >= 19
-                and substring(time_text, 5, 1) = '-'
-                and substring(time_text, 8, 1) = '-'
-                and substring(time_text, 11, 1) in ('T', ' ')
-                and substring(time_text, 14, 1) = ':'
+                octet_length(time_text) >= 19
+                and locate('-', time_text, 5) = 5
+                and locate('-', time_text, 8) = 8
+                and (locate('T', time_text, 11) = 11 or locate(' ', time_text, 11) = 11)
+                and locate(':', time_text, 14) = 14
                 then try_cast(
                     case
                         when
