@@ -366,9 +366,10 @@ def resample_with_kinematics(
     A component that is null (series absent from the run, or a single observation for
     derivatives) makes its derivative and the norms that use it null.
 
-    Plan: one hash aggregation of the raw rows per (run, bucket); a per-run summary of those
-    rows (each series' first mean, each encoder series' last bucket) broadcast back onto them;
-    one exchange by run and a sort by (run, bucket); then `robot_grid_stream.grid_stream`
+    Plan: one hash aggregation of the raw rows per (run, bucket); one summary row per run
+    computed from those rows (each series' first mean, each encoder series' last bucket) and
+    put in front of them; one exchange by run and a sort by (run, bucket); then
+    `robot_grid_stream.grid_stream`
     through `mapInArrow` reads each partition's sorted rows once, in Arrow batches, and
     writes the grid (fills, derivatives, norms, empty buckets) with numpy. Raw rows never
     reach the stream, and it holds only the few occupied buckets whose derivatives still wait
