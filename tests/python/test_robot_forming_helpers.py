@@ -439,3 +439,20 @@ def test_square_path_distance_and_run_bounds(spark: SparkSession) -> None:
     assert stats["forces"]["distance_robot_1_mm"] is None
     assert stats["forces"]["total_distance_mm"] is None
     assert stats["forces"]["total_runtime_s"] == pytest.approx(2.5, abs=1e-12)
+
+
+def test_time_parser_is_not_pushed_into_a_filter(spark: SparkSession) -> None:
+    """The aggregation's input filter must not test the parsed time or the series code: Spark
+    would push it under the projection that computes them and evaluate the parser twice per
+    raw row (docs/benchmarks.md, robot workload)."""
+    raw = spark.createDataFrame(
+        [("r", "2022-11-23T20:40:00.444Z", "x", 1, 1.0)],
+        "run_uuid string, time string, field string, robot_id int, value double",
+    )
+    readings = raw.select(
+        "run_uuid", parse_sensor_time("time").alias("time"), "field", "robot_id", "value"
+    )
+    plan = resample_with_kinematics(readings)._jdf.queryExecution().optimizedPlan().toString()
+    filters = [line for line in plan.splitlines() if "Filter " in line]
+    assert filters, plan
+    assert not [line for line in filters if "try_cast" in line or "CASE WHEN" in line], plan
