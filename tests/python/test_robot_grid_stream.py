@@ -222,8 +222,11 @@ def test_gradient_matches_numpy_on_uneven_points() -> None:
     assert present.tolist() == [True, False, False, False, True]
 
 
-def test_a_run_without_its_summary_row_is_an_error(occupied) -> None:
+def test_a_run_without_its_summary_row_first_is_an_error(occupied) -> None:
     batches = to_batches(occupied, size=10_000)
     without_first_summary = [batches[0].slice(1), *batches[1:]]
     with pytest.raises(ValueError, match="does not start with its summary row"):
         run_kernel(without_first_summary)
+    summary_twice = [batches[0].slice(0, 1), *batches]
+    with pytest.raises(ValueError, match="has a summary row after its first row"):
+        run_kernel(summary_twice)
