@@ -204,6 +204,14 @@ def _bucket_aggregate(long_readings: DataFrame, bucket_us: int) -> DataFrame:
             "_series",
             "value",
         )
+        # Raw rows go to the aggregation's partitions before any aggregation, instead of a
+        # partial aggregation in the scan tasks: each scan task reads whole runs in the files'
+        # series-major order and would keep a 37-field buffer for every bucket of its runs,
+        # updated in no useful order, while the shuffled rows are spread evenly over the
+        # aggregation's tasks. The partial buffers are also wide: they would shuffle only a
+        # third fewer bytes than these five narrow columns (65 against 98 MB for 5.5 M rows;
+        # docs/benchmarks.md, robot workload).
+        .repartition("run_uuid", "_bucket_us")
     )
     # `_samples` counts `_bucket_us`, not the value, so that the group of rows without a time
     # (null bucket) has none and the `having` drops it with the buckets of unknown series.
@@ -257,15 +265,16 @@ def _kernel_input(aggregate: DataFrame) -> DataFrame:
     (null where the series is absent from the run). Bucket rows: the aggregate, with null
     `_last_bucket_*`. Sorted by (run_uuid, _bucket_us) within partitions of whole runs.
     """
+    # Both branches read the same exchange of the occupied buckets by run, which Spark
+    # computes once: the aggregation runs once, and the summary needs no exchange of its own.
+    by_run = aggregate.repartition("run_uuid")
     observed_at = {s: F.when(F.col(s).isNotNull(), F.col("_bucket_us")) for s in SERIES_COLUMNS}
-    # An encoder's sample offset is present exactly where its mean is. Reading the offsets
-    # here keeps every column of the aggregate in use, so this branch and the bucket rows are
-    # the same plan and Spark computes the aggregation's input exchange once for both.
+    # An encoder's sample offset is present exactly where its mean is.
     offset_observed_at = {
         s: F.when(F.col(sample_offset_column(s)).isNotNull(), F.col("_bucket_us"))
         for s in POSITION_COLUMNS
     }
-    summary_rows = aggregate.groupBy("run_uuid").agg(
+    summary_rows = by_run.groupBy("run_uuid").agg(
         F.lit(None).cast("bigint").alias("_bucket_us"),
         *(F.min_by(F.col(s), observed_at[s]).alias(s) for s in SERIES_COLUMNS),
         *(F.lit(None).cast("double").alias(name) for name in _OFFSET_COLUMNS),
@@ -277,13 +286,15 @@ def _kernel_input(aggregate: DataFrame) -> DataFrame:
     # One row per run instead of the summary joined onto every bucket: 18 fewer columns
     # through the exchange, the sort and the Arrow batches (the kernel's stage went from 3.8
     # to 3.0 s of task time on 600,000 buckets).
-    bucket_rows = aggregate.select(
+    bucket_rows = by_run.select(
         "run_uuid",
         "_bucket_us",
         *SERIES_COLUMNS,
         *_OFFSET_COLUMNS,
         *(F.lit(None).cast("bigint").alias(name) for name in _LAST_BUCKET_COLUMNS),
     )
+    # The union keeps its children's partitioning by run, so Spark drops this repartition
+    # (no second exchange); it keeps each run in one partition if the union ever does not.
     return (
         bucket_rows.unionByName(summary_rows)
         .repartition("run_uuid")
@@ -367,9 +378,10 @@ def resample_with_kinematics(
     A component that is null (series absent from the run, or a single observation for
     derivatives) makes its derivative and the norms that use it null.
 
-    Plan: one hash aggregation of the raw rows per (run, bucket); one summary row per run
-    computed from those rows (each series' first mean, each encoder series' last bucket) and
-    put in front of them; one exchange by run and a sort by (run, bucket); then
+    Plan: the raw rows exchanged by (run, bucket) and aggregated there, in one hash
+    aggregation per (run, bucket); one exchange of those occupied buckets by run; one summary
+    row per run computed from them (each series' first mean, each encoder series' last
+    bucket) and put in front of them; a sort by (run, bucket) within partitions; then
     `robot_grid_stream.grid_stream` through `mapInArrow` reads each partition's sorted rows
     once, in Arrow batches, and writes the grid (fills, derivatives, norms, empty buckets)
     with numpy. Raw rows never reach the stream, and it holds only the few occupied buckets

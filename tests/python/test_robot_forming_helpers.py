@@ -456,3 +456,35 @@ def test_time_parser_is_not_pushed_into_a_filter(spark: SparkSession) -> None:
     filters = [line for line in plan.splitlines() if "Filter " in line]
     assert filters, plan
     assert not [line for line in filters if "try_cast" in line or "CASE WHEN" in line], plan
+
+
+def test_kinematics_plan_aggregates_raw_rows_once_after_one_exchange(spark: SparkSession) -> None:
+    """The executed plan (docs/benchmarks.md, robot workload): raw rows are exchanged by
+    (run, bucket) and aggregated after the exchange, not in the scan tasks; the occupied
+    buckets are exchanged by run once, and the summary branch reuses that exchange instead of
+    aggregating the raw rows a second time; no exchange between the union and the sort."""
+    rows = [
+        (run, ms, field, robot, float(ms))
+        for run in ("a", "b")
+        for ms in range(0, 200, 7)
+        for field, robot in (("x", 1), ("fz", 2))
+    ]
+    kinematics = resample_with_kinematics(long_frame(spark, rows), 10)
+    # collect() executes this DataFrame's own plan, which then holds AQE's final plan.
+    assert len(kinematics.collect()) == 2 * 20
+    final_plan = (
+        kinematics._jdf.queryExecution().executedPlan().toString().split("== Initial Plan ==")[0]
+    )
+    lines = final_plan.splitlines()
+    bucket_aggregations = [
+        i
+        for i, line in enumerate(lines)
+        if "HashAggregate(keys=[run_uuid#" in line and "_bucket_us#" in line.split("functions=")[0]
+    ]
+    assert len(bucket_aggregations) == 1, final_plan
+    below = lines[bucket_aggregations[0] + 1 :]
+    raw_exchange = next(line for line in below if "Exchange " in line)
+    assert "hashpartitioning(run_uuid#" in raw_exchange and "_bucket_us#" in raw_exchange
+    assert "ReusedExchange" in final_plan, final_plan
+    union_at = next(i for i, line in enumerate(lines) if line.strip().endswith("Union"))
+    assert "Sort [run_uuid#" in lines[union_at - 1], final_plan
