@@ -77,7 +77,7 @@ _MICROS_PER_S = 1_000_000
 # SQL): `yyyy-MM-dd`, then `T` or a space, then at least `HH:mm:ss`, then what Spark's cast to
 # timestamp accepts: 0 to 9 fractional digits and an optional zone (`Z`, `+hh:mm`). A string
 # without a zone is read as UTC. Cheap positional checks rather than a regular expression:
-# this runs on every raw row.
+# this runs on every raw row (see `parse_sensor_time`).
 _MIN_TIME_LENGTH = len("2022-11-23T20:40:00")
 
 
@@ -114,20 +114,19 @@ def parse_sensor_time(column: Column | str) -> Column:
     has_zone = text.endswith("Z") | F.substring(text, -6, 1).isin("+", "-")
     with_zone = F.when(has_zone, text).otherwise(F.concat(text, F.lit("Z")))
 
-    def char_at(position: int, char: str) -> Column:
-        # `locate` from `position` finds `char` there first exactly when the text has it
-        # there; unlike `substring` it allocates no string per row.
-        return F.locate(char, text, position) == position
-
-    # The byte length is read in constant time where `length` counts characters (0.9 s of
-    # task time on 5.5 M rows). The two differ only for non-ASCII text, which the cast
-    # rejects anyway.
+    # Two checks stand for the whole `yyyy-MM-dd[T ]HH:` prefix, because the cast accepts
+    # only digits in its fields (1 or 2 for month, day and hour), `-` between the date's,
+    # `T` or a space after the date and `:` after the hour: with `-` as the 5th character
+    # (a 4-digit year) and the first `:` as the 14th, month, day and hour must have 2 digits
+    # each, so the separators sit at 8 and 11. The byte length is read in constant time
+    # where `length` counts characters; the two differ only for non-ASCII text, which the
+    # cast rejects anyway. `locate` from a position and `instr` allocate nothing per row;
+    # these two checks cost half the five single-position checks they replace (0.36
+    # against 0.75 s of wall time on 5.5 M rows, 2 cores).
     shaped = (
         (F.octet_length(text) >= _MIN_TIME_LENGTH)
-        & char_at(5, "-")
-        & char_at(8, "-")
-        & (char_at(11, "T") | char_at(11, " "))
-        & char_at(14, ":")
+        & (F.locate("-", text, 5) == 5)
+        & (F.instr(text, ":") == 14)
     )
     return F.when(shaped, with_zone.try_cast("timestamp"))
 

@@ -7,6 +7,8 @@ input, never from the functions under test.
 from __future__ import annotations
 
 import math
+import random
+import re
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 
@@ -112,6 +114,57 @@ def test_parse_sensor_time_variants(spark: SparkSession) -> None:
     # The session time zone is UTC, so collected timestamps are naive UTC wall times.
     for index, (text, expected) in enumerate(TIME_CASES):
         assert parsed[index] == expected, text
+
+
+def _mutated_time_strings(count: int, seed: int) -> list[str]:
+    """Valid sensor times with 0-2 random defects each: a field of 1 or 3 digits, another
+    separator, fields cut off, a zone variant, blanks, the start cut off."""
+    rng = random.Random(seed)
+    strings = []
+    for _ in range(count):
+        year = rng.choice(["2022", "1999", "0999", "+2022", "20221", "202"])
+        fields = [rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23)]
+        fields += [rng.randint(0, 59), rng.randint(0, 59)]
+        widths = [2] * 5
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            widths[rng.randrange(5)] = rng.choice([1, 3])
+        separators = ["-", "-", rng.choice(["T", " "]), ":", ":"]
+        if rng.random() < 0.3:
+            separators[rng.randrange(5)] = rng.choice(["-", ":", "T", " ", ".", "/", "", "X"])
+        text = year
+        for index in range(rng.choice([2, 3, 4, 5, 5, 5])):
+            text += separators[index] + str(fields[index]).zfill(widths[index])
+        if rng.random() < 0.7:
+            text += "." + "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 10)))
+        text += rng.choice(["", "Z", "Z", "+01:00", "-05:30", "+1:00", " UTC", "+0100", "ZZ"])
+        if rng.random() < 0.2:
+            text = text[rng.randint(1, 11) :]
+        strings.append(rng.choice(["", " "]) + text + rng.choice(["", "", " "]))
+    return strings
+
+
+def test_parse_sensor_time_follows_its_rule_on_mutated_strings(spark: SparkSession) -> None:
+    """The rule, written independently: after trimming blanks, the text starts with
+    `yyyy-MM-dd`, `T` or a space, `HH:` (ASCII digits), has at least 19 bytes, and then parses
+    as Spark's cast parses it (with `Z` appended when it has no zone); anything else is
+    null. The parser's two position checks stand for this prefix (see its comments)."""
+    shape = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:")
+    strings = sorted(set(_mutated_time_strings(30_000, seed=11)))
+    expected_input = []
+    for text in strings:
+        trimmed = text.strip(" ")
+        has_zone = trimmed.endswith("Z") or trimmed[-6:-5] in ("+", "-")
+        shaped = len(trimmed.encode()) >= 19 and shape.match(trimmed) is not None
+        zoned = trimmed if has_zone else trimmed + "Z"
+        expected_input.append((text, zoned if shaped else None))
+    frame = spark.createDataFrame(expected_input, "t string, zoned string")
+    rows = frame.select(
+        parse_sensor_time("t").alias("parsed"), F.col("zoned").try_cast("timestamp").alias("cast")
+    ).collect()
+    assert sum(row["cast"] is not None for row in rows) > 1_000  # the rule accepts many
+    assert sum(row["cast"] is None for row in rows) > 10_000  # and rejects many
+    differing = [(text, row) for text, row in zip(strings, rows, strict=True) if row[0] != row[1]]
+    assert not differing, differing[:5]
 
 
 # --- pivot and bucket means ----------------------------------------------------------------

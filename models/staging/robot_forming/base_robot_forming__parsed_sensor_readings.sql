@@ -21,15 +21,14 @@ cast_values as (
         *,
         -- Same rule as python_helpers.robot_forming.parse_sensor_time: `yyyy-MM-dd`, `T` or a
         -- space, at least `HH:mm:ss`, then what a cast accepts (0-9 fractional digits, an
-        -- optional `Z` / `+hh:mm` zone); no zone = UTC. The position checks use the byte
-        -- length and `locate` from the position, which allocate nothing per row (see there).
+        -- optional `Z` / `+hh:mm` zone); no zone = UTC. Given what the cast accepts, a `-`
+        -- as 5th character and the first `:` as 14th fix the whole `yyyy-MM-dd[T ]HH:`
+        -- prefix; byte length and `locate`/`instr` allocate nothing per row (see there).
         case
             when
                 octet_length(time_text) >= 19
                 and locate('-', time_text, 5) = 5
-                and locate('-', time_text, 8) = 8
-                and (locate('T', time_text, 11) = 11 or locate(' ', time_text, 11) = 11)
-                and locate(':', time_text, 14) = 14
+                and instr(time_text, ':') = 14
                 then try_cast(
                     case
                         when
