@@ -90,6 +90,12 @@ def _values_and_mask(batch: pa.RecordBatch, name: str) -> tuple[np.ndarray, np.n
     return values, present
 
 
+def _masked_array(values: np.ndarray, present: np.ndarray) -> pa.Array:
+    """Arrow array of `values`, null where `present` is False (no validity bitmap when all
+    are present, which is most batches)."""
+    return pa.array(values) if present.all() else pa.array(values, mask=~present)
+
+
 def gradient(
     x: np.ndarray, present: np.ndarray, step_s: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -233,16 +239,28 @@ class _RunState:
         repeats[: len(following)] = (following - bucket[: len(following)]) // bucket_us
         if run_ended and ready == len(self.bucket):
             repeats[-1] = 1
-        starts = np.repeat(np.cumsum(repeats) - repeats, repeats)
-        position = np.arange(int(repeats.sum())) - starts
-        is_occupied = position == 0
-        grid_bucket = np.repeat(bucket, repeats) + position * bucket_us
+        if (repeats == 1).all():
+            # No empty bucket among these rows (the common case): every array is used as is.
+            grid_bucket = bucket
+            is_occupied = np.ones(ready, dtype=bool)
+
+            def expand(values: np.ndarray) -> np.ndarray:
+                return values
+
+        else:
+            starts = np.repeat(np.cumsum(repeats) - repeats, repeats)
+            position = np.arange(int(repeats.sum())) - starts
+            is_occupied = position == 0
+            grid_bucket = np.repeat(bucket, repeats) + position * bucket_us
+
+            def expand(values: np.ndarray) -> np.ndarray:
+                return np.repeat(values, repeats)
 
         def spread(values: np.ndarray, present: np.ndarray) -> pa.Array:
-            return pa.array(np.repeat(values, repeats), mask=~np.repeat(present, repeats))
+            return _masked_array(expand(values), expand(present))
 
         columns: dict[str, pa.Array] = {
-            layout.run_column: pa.array([self.run_uuid] * len(grid_bucket), pa.string()),
+            layout.run_column: pa.repeat(pa.scalar(self.run_uuid, pa.string()), len(grid_bucket)),
             layout.time_column: pa.array(grid_bucket, pa.int64()).cast(
                 pa.timestamp("us", tz="UTC")
             ),
@@ -260,13 +278,12 @@ class _RunState:
             values_present = np.where(found, True, fallback_present)
             filled[name] = (values, values_present)
             columns[name] = spread(values, values_present)
-            columns[layout.flags[index]] = pa.array(np.repeat(present, repeats) & is_occupied)
+            columns[layout.flags[index]] = pa.array(expand(present) & is_occupied)
         for index, name in enumerate(layout.offsets):
             # An encoder's offset is present exactly where its mean is (same bucket samples).
             present = self.present[:ready, index]
-            columns[name] = pa.array(
-                np.repeat(self.offset[:ready, index], repeats),
-                mask=~(np.repeat(present, repeats) & is_occupied),
+            columns[name] = _masked_array(
+                expand(self.offset[:ready, index]), expand(present) & is_occupied
             )
         derivative_values: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for index, (_, combined) in enumerate(observations):
