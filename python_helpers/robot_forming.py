@@ -27,10 +27,11 @@ Public functions (stable names and signatures):
 
 Scale: no function collects data to the driver or loops over rows in Python.
 `pivot_wide`, `bucket_means` and `run_statistics` are Spark SQL operations only.
-`resample_to_grid` and `resample_with_kinematics` first aggregate the raw rows with one
-`groupBy(run_uuid, bucket)` (a partial aggregation, like a plain count), which turns millions
-of raw rows into one row per occupied bucket; only those rows (at most run length / bucket
-width per run, e.g. 60,000 for a 600 s run at 10 ms) are shuffled by run and sorted. The
+`resample_to_grid` and `resample_with_kinematics` first exchange the raw rows by (run_uuid,
+bucket) and aggregate them there with one `groupBy(run_uuid, bucket)`, which turns millions
+of raw rows into one row per occupied bucket, spread over all tasks; only those rows (at most
+run length / bucket width per run, e.g. 60,000 for a 600 s run at 10 ms) are shuffled by run
+and sorted. The
 fills, derivatives and empty buckets are then computed by `robot_grid_stream.grid_stream`, a
 numpy kernel that Spark feeds each sorted partition in Arrow batches (`mapInArrow`): one pass
 in time order that holds only the buckets whose derivatives wait for an encoder's next
