@@ -31,13 +31,13 @@ Scale: no function collects data to the driver or loops over rows in Python.
 bucket) and aggregate them there with one `groupBy(run_uuid, bucket)`, which turns millions
 of raw rows into one row per occupied bucket, spread over all tasks; only those rows (at most
 run length / bucket width per run, e.g. 60,000 for a 600 s run at 10 ms) are shuffled by run
-and sorted. The
-fills, derivatives and empty buckets are then computed by `robot_grid_stream.grid_stream`, a
-numpy kernel that Spark feeds each sorted partition in Arrow batches (`mapInArrow`): one pass
-in time order that holds only the buckets whose derivatives wait for an encoder's next
-observations. It replaced a plan of Spark window functions (`lag`/`lead` ignoring nulls for
-the neighbour observations, `last`/`first` ignoring nulls for the fills) that computed the
-same result about three times slower (docs/benchmarks.md).
+and sorted. The fills, derivatives and empty buckets are then computed by
+`robot_grid_stream.grid_stream`, a numpy kernel that Spark feeds each sorted partition in
+Arrow batches (`mapInArrow`): one pass in time order that holds only the buckets whose
+derivatives wait for an encoder's next observations. It replaced a plan of Spark window
+functions (`lag`/`lead` ignoring nulls for the neighbour observations, `last`/`first` ignoring
+nulls for the fills) that computed the same result about three times slower
+(docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def pivot_wide(long_readings: DataFrame) -> DataFrame:
     the same instant are averaged. No resampling, no fill.
     """
     coded = long_readings.withColumn("_series", F.expr(_series_code_sql())).where(
-        F.col("_series").isNotNull()
+        "_series is not null"
     )
     aggregates = [
         F.expr(f"{_mean_of_series_sql(index, 'value')} as {series}")
