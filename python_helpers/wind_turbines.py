@@ -226,10 +226,16 @@ def _sorted_array_median(sorted_values: Column) -> Column:
 
 
 def _absolute_deviation_from(center: str):
-    """Lambda for F.transform: |x - center column| (one argument, so no element index)."""
+    """Lambda for F.transform: |x - center column| (one argument, so no element index).
+
+    The center is null only for an empty array, where the lambda never runs; the coalesce
+    makes the result non-nullable, so the deviations array is typed without nulls and
+    `sort_array` sorts it as primitive doubles (a nullable array is sorted through boxed
+    values, several times slower here).
+    """
 
     def deviation(x: Column) -> Column:
-        return F.abs(x - F.col(center))
+        return F.coalesce(F.abs(x - F.col(center)), F.lit(0.0))
 
     return deviation
 
@@ -248,10 +254,12 @@ def flag_outliers(
     half = int(window_hours * 3600 / 2)
     window = Window.partitionBy("turbine_id").orderBy(_epoch_seconds()).rangeBetween(-half, half)
     keep = list(df.columns)
+    # sort_array, not array_sort: array_sort compares through a lambda evaluated per pair,
+    # sort_array sorts a null-free array of doubles natively (collect_list drops nulls).
     with_values = df.select(
         *keep,
         *(
-            F.array_sort(F.collect_list(F.col(m)).over(window)).alias(f"_{m}_values")
+            F.sort_array(F.collect_list(F.col(m)).over(window)).alias(f"_{m}_values")
             for m in measures
         ),
     )
@@ -261,7 +269,7 @@ def flag_outliers(
     with_deviations = with_median.select(
         "*",
         *(
-            F.array_sort(
+            F.sort_array(
                 F.transform(F.col(f"_{m}_values"), _absolute_deviation_from(f"_{m}_median"))
             ).alias(f"_{m}_deviations")
             for m in measures
