@@ -121,23 +121,27 @@ def build_spine(aligned: DataFrame, cadence_minutes: int) -> DataFrame:
     """Every cadence step of each turbine from its first to its last row, joined to the rows.
 
     Steps without a row get null values and `has_row` false. Nothing is added before a
-    turbine's first or after its last delivered row.
+    turbine's first or after its last delivered row. `aligned` holds one row per turbine and
+    step, on step boundaries (`align_to_cadence`).
+
+    Each row is followed by the steps missing before the turbine's next row: one window over
+    the aligned rows, no join back to them, so the input is computed once and stays
+    partitioned by turbine for the cleaning's later windows.
     """
-    bounds = aligned.groupBy("turbine_id").agg(
-        F.min("reading_at").alias("first_at"), F.max("reading_at").alias("last_at")
+    step = F.expr(f"make_dt_interval(0, 0, {int(cadence_minutes)}, 0)")
+    by_turbine = Window.partitionBy("turbine_id").orderBy("reading_at")
+    reading_at = F.col("reading_at")
+    last_step_before_next = F.coalesce(F.col("_next_at") - step, reading_at)
+    with_steps = aligned.select("*", F.lead(reading_at).over(by_turbine).alias("_next_at")).select(
+        "*", F.explode(F.sequence(reading_at, last_step_before_next, step)).alias("_step_at")
     )
-    spine = bounds.select(
+    is_row = F.col("_step_at") == reading_at
+    values = [c for c in aligned.columns if c not in ("turbine_id", "reading_at", "has_row")]
+    return with_steps.select(
         "turbine_id",
-        F.explode(
-            F.sequence(
-                F.col("first_at"),
-                F.col("last_at"),
-                F.expr(f"make_dt_interval(0, 0, {int(cadence_minutes)}, 0)"),
-            )
-        ).alias("reading_at"),
-    )
-    return spine.join(aligned, ["turbine_id", "reading_at"], "left").withColumn(
-        "has_row", F.coalesce(F.col("has_row"), F.lit(False))
+        F.col("_step_at").alias("reading_at"),
+        *(F.when(is_row, F.col(c)).alias(c) for c in values),
+        is_row.alias("has_row"),
     )
 
 

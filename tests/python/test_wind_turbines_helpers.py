@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
-from python_helpers.wind_turbines import CleaningParameters, clean_readings, interpolate_gaps
+from python_helpers.wind_turbines import (
+    CleaningParameters,
+    build_spine,
+    clean_readings,
+    interpolate_gaps,
+)
 
 START = dt.datetime(2022, 3, 1, 0, 0)
 READING_SCHEMA = (
@@ -154,6 +159,54 @@ def test_circular_interpolation_function_directly(spark):
     assert min(middle, 360.0 - middle) == pytest.approx(0.0, abs=1e-9)
     assert rows[1].wind_direction_deg_imputed is True
     assert rows[0].wind_direction_deg_imputed is False
+
+
+def test_build_spine_fills_every_step_between_each_turbines_rows(spark):
+    """Aligned rows (turbine, minute offset, speed), 60-minute cadence except where noted.
+
+    Turbine 1: rows at 0, 60 and 240 min -> steps 0, 60, 120, 180, 240 (120 and 180 added
+    without values). Turbine 2: one row at 120 min -> that step only (no step before a
+    turbine's first row or after its last). Turbine 3, 10-minute cadence: rows at 0 and 30
+    min -> 0, 10, 20, 30.
+    """
+    schema = (
+        "turbine_id int, reading_at timestamp, wind_speed_m_s double, "
+        "wind_direction_deg double, power_output_mw double, has_row boolean"
+    )
+
+    def spine(rows: list[tuple[int, int, float]], cadence_minutes: int) -> list[tuple]:
+        aligned = spark.createDataFrame(
+            [(t, START + dt.timedelta(minutes=m), v, 90.0, 1.0, True) for t, m, v in rows],
+            schema,
+        )
+        out = build_spine(aligned, cadence_minutes)
+        assert out.columns == aligned.columns
+        return [
+            (
+                r.turbine_id,
+                int((r.reading_at - START).total_seconds() // 60),
+                r.wind_speed_m_s,
+                r.has_row,
+            )
+            for r in out.orderBy("turbine_id", "reading_at").collect()
+        ]
+
+    hourly = spine([(1, 0, 5.0), (1, 60, 6.0), (1, 240, 7.0), (2, 120, 8.0)], 60)
+    assert hourly == [
+        (1, 0, 5.0, True),
+        (1, 60, 6.0, True),
+        (1, 120, None, False),
+        (1, 180, None, False),
+        (1, 240, 7.0, True),
+        (2, 120, 8.0, True),
+    ]
+    ten_minutes = spine([(3, 30, 2.0), (3, 0, 1.0)], 10)
+    assert ten_minutes == [
+        (3, 0, 1.0, True),
+        (3, 10, None, False),
+        (3, 20, None, False),
+        (3, 30, 2.0, True),
+    ]
 
 
 def test_interpolate_gaps_matches_numpy_on_two_turbines(spark):
