@@ -118,7 +118,7 @@ def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
 
 
 def build_spine(aligned: DataFrame, cadence_minutes: int) -> DataFrame:
-    """Every cadence step of each turbine from its first to its last row, joined to the rows.
+    """Every cadence step of each turbine from its first to its last row, with the rows' values.
 
     Steps without a row get null values and `has_row` false. Nothing is added before a
     turbine's first or after its last delivered row. `aligned` holds one row per turbine and
