@@ -39,10 +39,10 @@
   {%- endfor -%}
 {% endmacro %}
 
-{#- `config.meta.landing` (dbt 1.10+ style) or top-level `meta.landing`. -#}
+{#- The source table's `config.meta.landing`, or none. -#}
 {% macro landing_config(source_node) -%}
   {%- set config_meta = (source_node.config or {}).get('meta') or {} -%}
-  {{ return(config_meta.get('landing') or source_node.meta.get('landing')) }}
+  {{ return(config_meta.get('landing')) }}
 {%- endmacro %}
 
 {% macro create_schema_if_missing(relation) -%}

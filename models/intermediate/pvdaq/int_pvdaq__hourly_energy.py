@@ -7,8 +7,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     common_names = [
         name.strip()
-        for name in str(dbt.config.get("ac_power_common_names")).split(",")
+        for name in str(dbt.config.meta_get("ac_power_common_names")).split(",")
         if name.strip()
     ]
     power = ac_power_series(dbt.ref("stg_pvdaq__measurements"), ac_power_common_names=common_names)
-    return hourly_ac_energy(power, max_gap_seconds=float(dbt.config.get("max_gap_seconds")))
+    return hourly_ac_energy(power, max_gap_seconds=float(dbt.config.meta_get("max_gap_seconds")))

@@ -20,17 +20,17 @@ def model(dbt, session):
         on_schema_change="fail",
     )
     params = CleaningParameters(
-        cadence_minutes=int(dbt.config.get("cadence_minutes")),
-        max_gap_hours=float(dbt.config.get("max_gap_hours")),
-        outlier_window_hours=float(dbt.config.get("outlier_window_hours")),
-        outlier_mad_k=float(dbt.config.get("outlier_mad_k")),
-        power_tolerance=float(dbt.config.get("power_tolerance")),
+        cadence_minutes=int(dbt.config.meta_get("cadence_minutes")),
+        max_gap_hours=float(dbt.config.meta_get("max_gap_hours")),
+        outlier_window_hours=float(dbt.config.meta_get("outlier_window_hours")),
+        outlier_mad_k=float(dbt.config.meta_get("outlier_mad_k")),
+        power_tolerance=float(dbt.config.meta_get("power_tolerance")),
     )
     since = None
     if dbt.is_incremental:
         latest_day = session.table(str(dbt.this)).agg(F.max("reading_date")).first()[0]
         if latest_day is not None:
-            since = latest_day - dt.timedelta(days=int(dbt.config.get("lookback_days")))
+            since = latest_day - dt.timedelta(days=int(dbt.config.meta_get("lookback_days")))
     return clean_readings(
         dbt.ref("stg_wind_turbines__readings"),
         dbt.ref("wind_turbine_registry"),

@@ -1,0 +1,68 @@
+"""The project parses for the `databricks` target offline, and parses cleanly.
+
+dbt reports settings in the wrong place (a custom key directly in `config`, `meta` outside
+`config`) as deprecation warnings; a later dbt turns them into errors. The only warnings
+accepted are the two Python-model settings of dbt-databricks that the adapter reads from the
+model config itself (README, "Running on Databricks"); moving them under `config.meta` would
+silently drop them from the serverless job.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ADAPTER_KEYS_IN_CONFIG = {"+environment_key", "+environment_dependencies"}
+
+
+def _warnings_of_databricks_parse(work_dir: Path) -> list[tuple[str, dict]]:
+    """(event name, event data) of every warning or error of `dbt parse --target databricks`."""
+    shutil.copy(REPO_ROOT / "profiles.yml.example", work_dir / "profiles.yml")
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "parse",
+            "--target",
+            "databricks",
+            "--project-dir",
+            str(REPO_ROOT),
+            "--profiles-dir",
+            str(work_dir),
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+            "--no-partial-parse",
+            "--show-all-deprecations",
+            "--log-format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    events = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
+    assert events, completed.stdout + completed.stderr
+    return [
+        (event["info"]["name"], event["data"])
+        for event in events
+        if event["info"]["level"] in ("warn", "error")
+    ]
+
+
+def test_databricks_parse_warns_only_about_the_adapter_settings(tmp_path: Path):
+    warnings = _warnings_of_databricks_parse(tmp_path)
+    custom_keys = {data["key"] for name, data in warnings if name == "CustomKeyInConfigDeprecation"}
+    others = [
+        (name, data)
+        for name, data in warnings
+        if name not in ("CustomKeyInConfigDeprecation", "DeprecationsSummary")
+    ]
+    assert custom_keys == ADAPTER_KEYS_IN_CONFIG
+    assert others == []
