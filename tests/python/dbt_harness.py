@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,6 +82,34 @@ class DbtProject:
         if expect_success and not result.success:
             raise DbtCommandError(f"dbt {' '.join(args)} failed: {_failures(result)}")
         return result
+
+    def run_cli(
+        self, args: Sequence[str], *, name: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `dbt <args>` as its own process (the dbt CLI, its own Spark session if any).
+
+        Target and log folders are `target_<name>` and `logs_<name>` in the work folder; `env`
+        adds environment variables. Returns the completed process whatever its exit code.
+        """
+        return subprocess.run(
+            [
+                str(Path(sys.executable).with_name("dbt")),
+                *args,
+                "--project-dir",
+                str(self.project_dir),
+                "--profiles-dir",
+                str(self.profiles_dir),
+                "--target-path",
+                str(self.work_dir / f"target_{name}"),
+                "--log-path",
+                str(self.work_dir / f"logs_{name}"),
+            ],
+            env={**os.environ, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
 
 
 def _failures(result: dbtRunnerResult) -> str:

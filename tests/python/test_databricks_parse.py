@@ -10,41 +10,26 @@ silently drop them from the serverless job.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.python.dbt_harness import REPO_ROOT, DbtProject
+
 ADAPTER_KEYS_IN_CONFIG = {"+environment_key", "+environment_dependencies"}
 
 
 def _warnings_of_databricks_parse(work_dir: Path) -> list[tuple[str, dict]]:
     """(event name, event data) of every warning or error of `dbt parse --target databricks`."""
-    shutil.copy(REPO_ROOT / "profiles.yml.example", work_dir / "profiles.yml")
-    completed = subprocess.run(
+    completed = DbtProject(REPO_ROOT, work_dir).run_cli(
         [
-            str(Path(sys.executable).with_name("dbt")),
             "parse",
             "--target",
             "databricks",
-            "--project-dir",
-            str(REPO_ROOT),
-            "--profiles-dir",
-            str(work_dir),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
             "--no-partial-parse",
             "--show-all-deprecations",
             "--log-format",
             "json",
         ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        name="databricks_parse",
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     events = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]

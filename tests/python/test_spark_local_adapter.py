@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -93,27 +90,10 @@ def test_second_dbt_process_gets_a_clear_message_when_warehouse_is_busy(
     adapter_project: DbtProject, warehouse_dir: Path
 ):
     """This pytest process holds the warehouse; a dbt CLI run against it must say so plainly."""
-    env = {**os.environ, WAREHOUSE_DIR_ENV: str(warehouse_dir), "TELEMETRY_SCHEMA": SCHEMA}
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "run",
-            "--select",
-            "sql_after_python",
-            "--project-dir",
-            str(adapter_project.project_dir),
-            "--profiles-dir",
-            str(adapter_project.profiles_dir),
-            "--target-path",
-            str(adapter_project.work_dir / "target_lock"),
-            "--log-path",
-            str(adapter_project.work_dir / "logs_lock"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    completed = adapter_project.run_cli(
+        ["run", "--select", "sql_after_python"],
+        name="lock",
+        env={WAREHOUSE_DIR_ENV: str(warehouse_dir), "TELEMETRY_SCHEMA": SCHEMA},
     )
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0
