@@ -30,7 +30,16 @@ pytestmark = pytest.mark.dbt
 
 SCHEMA = "meters_e2e"
 VARS = ["--vars", "{meters_lookback_days: 0}"]
-SELECT = ["--select", "+fct_meter_hourly_energy", "stg_energy_meters__rejected_readings"]
+# The rejected-rows summary (and its warning test) covers every feed; the other feeds' folders
+# are absent here, so they contribute empty staging views. Cautious selection leaves out the
+# tests that also read the other feeds' unbuilt marts.
+SELECT = [
+    "--select",
+    "+fct_meter_hourly_energy",
+    "+fct_rejected_rows_summary",
+    "--indirect-selection",
+    "cautious",
+]
 MART_COLUMNS = [
     "meter_id",
     "window_start",
@@ -63,6 +72,8 @@ X,2024-01-01 05:00,not-a-number,5
 X,2024-01-01 25:00,10,5
 ,2024-01-01 05:00,10,5
 X,2024-01-01 05:00,10,abc
+X,2024-01-01 06:00,NaN,5
+X,2024-01-01 06:00:01,10,-Infinity
 """
 LATE_READING = "meter,time,energy,power\nA,2024-01-01 04:50:00,1510,200\n"
 
@@ -152,12 +163,20 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
 
     shutil.copy(generated[1], meters / "readings_2024-01-02.csv")
     (meters / "late_2024-01-02.csv").write_text(LATE_READING)
-    dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
+    incremental_build = dbt_project.run(
+        ["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing
+    )
     incremental = _mart(spark)
     incremental_windows = _intermediate(spark)
     staged = spark.table(f"{SCHEMA}.stg_energy_meters__readings").toPandas()
     rejected = spark.table(f"{SCHEMA}.stg_energy_meters__rejected_readings").toPandas()
     raw_rows = sum(len(path.read_text().splitlines()) - 1 for path in meters.glob("*.csv"))
+    summary = spark.table(f"{SCHEMA}.fct_rejected_rows_summary").toPandas()
+    warning = [
+        result
+        for result in incremental_build.result.results
+        if result.node.name == "assert_no_rejected_rows"
+    ]
 
     dbt_project.run(["run", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
     rerun = _mart(spark)
@@ -175,28 +194,50 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
         "staged": staged,
         "rejected": rejected,
         "raw_rows": raw_rows,
+        "summary": summary,
+        "warning": warning,
     }
 
 
 def test_rows_are_staged_or_rejected_with_a_reason(scenario: dict) -> None:
     reasons = scenario["rejected"]["rejection_reason"].value_counts().to_dict()
     assert reasons == {
-        "exact duplicate": 1,
-        "conflicting duplicate": 1,
-        "missing meter id": 1,
-        "unparseable time": 1,
-        "unparseable energy counter": 1,
-        "unparseable power": 1,
+        "exact_duplicate": 1,
+        "conflicting_duplicate": 1,
+        "missing_meter_id": 1,
+        "unparseable_time": 1,
+        "unparseable_energy_counter": 2,
+        "unparseable_power": 2,
     }
     assert len(scenario["staged"]) + len(scenario["rejected"]) == scenario["raw_rows"]
     conflicting = scenario["rejected"][
-        scenario["rejected"]["rejection_reason"] != "exact duplicate"
+        scenario["rejected"]["rejection_reason"] != "exact_duplicate"
     ]
     assert set(conflicting["source_file"]) == {"edge_cases.csv"}
     kept = scenario["staged"][scenario["staged"]["meter_id"] == "E"]
     assert kept[kept["reading_at"] == pd.Timestamp("2024-01-01 10:45")][
         "energy_milliwatt_hours"
     ].tolist() == [4100.0]
+
+
+def test_rejected_rows_are_counted_in_the_summary_and_warned_about(scenario: dict) -> None:
+    expected = (
+        scenario["rejected"]
+        .groupby(["source_file", "rejection_reason"])
+        .size()
+        .rename("rejected_row_count")
+        .reset_index()
+        .assign(feed="energy_meters")
+    )
+    columns = ["feed", "source_file", "rejection_reason", "rejected_row_count"]
+    summary = scenario["summary"][columns].sort_values(columns).reset_index(drop=True)
+    expected = expected[columns].sort_values(columns).reset_index(drop=True)
+    pd.testing.assert_frame_equal(summary, expected, check_dtype=False)
+    assert summary["rejected_row_count"].sum() == 8
+    # The singular test warns, never fails, with one failure per (feed, file, reason) group.
+    [warning] = scenario["warning"]
+    assert str(warning.status) == "warn"
+    assert warning.failures == len(summary) == 6
 
 
 def test_minute_and_second_precision_times_parse(scenario: dict) -> None:

@@ -47,18 +47,18 @@ checked_rows as (
         energy_milliwatt_hours,
         power_milliwatts,
         case
-            when meter_id is null then 'missing meter id'
-            when reading_at_local is null then 'unparseable time'
+            when meter_id is null then 'missing_meter_id'
+            when reading_at_local is null then 'unparseable_time'
             when
                 energy_milliwatt_hours is null
                 or isnan(energy_milliwatt_hours)
                 or abs(energy_milliwatt_hours) = double('infinity')
-                then 'unparseable energy counter'
+                then 'unparseable_energy_counter'
             when
                 power_milliwatts is null
                 or isnan(power_milliwatts)
                 or abs(power_milliwatts) = double('infinity')
-                then 'unparseable power'
+                then 'unparseable_power'
         end as parse_failure
     from parsed_rows
 ),
@@ -97,8 +97,8 @@ select
         when
             energy_milliwatt_hours = kept_energy_milliwatt_hours
             and power_milliwatts = kept_power_milliwatts
-            then 'exact duplicate'
-        else 'conflicting duplicate'
+            then 'exact_duplicate'
+        else 'conflicting_duplicate'
     end as rejection_reason
 from ranked_rows
 
