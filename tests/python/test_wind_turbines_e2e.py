@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from pyspark.sql import SparkSession
 
-from tests.python.conftest import SAMPLE_DATA
+from tests.python.conftest import REPO_ROOT, SAMPLE_DATA
 
 pytestmark = pytest.mark.dbt
 
@@ -373,3 +373,42 @@ def test_appended_days_equal_a_full_refresh(incremental_runs):
         [first + (last - first) / 3, first + 2 * (last - first) / 3], abs=1e-9
     )
     assert np.isfinite(appended["fct_turbine_power_summary"]["avg_power_mw"]).all()
+
+
+def test_registry_snapshot_keeps_the_rated_power_history(dbt_project, spark: SparkSession):
+    schema = "wind_registry_history"
+    selected = [
+        "--select",
+        "wind_turbine_registry",
+        "snap_wind_turbines__registry",
+        "--indirect-selection",
+        "cautious",
+    ]
+    dbt_project.run(["build", *selected], schema=schema)
+    seed = pd.read_csv(REPO_ROOT / "seeds" / "wind_turbines" / "wind_turbine_registry.csv")
+    first = _table(spark, schema, "snap_wind_turbines__registry")
+    assert sorted(first["turbine_id"]) == sorted(seed["turbine_id"])
+    assert first["dbt_valid_to"].isna().all()
+
+    # The registry as re-seeded later: turbine 7 re-rated to 6 MW, turbine 15 decommissioned.
+    registry = spark.table(f"{schema}.wind_turbine_registry")
+    changed = registry.where("turbine_id <> 15").selectExpr(
+        "turbine_id",
+        "turbine_group",
+        "if(turbine_id = 7, 6.0d, rated_power_mw) as rated_power_mw",
+    )
+    spark.createDataFrame(changed.collect(), registry.schema).write.insertInto(
+        f"{schema}.wind_turbine_registry", overwrite=True
+    )
+    dbt_project.run(["snapshot", "--select", "snap_wind_turbines__registry"], schema=schema)
+    history = _table(spark, schema, "snap_wind_turbines__registry")
+
+    assert len(history) == len(seed) + 1
+    turbine_7 = history[history["turbine_id"] == 7].sort_values("dbt_valid_from")
+    assert turbine_7["rated_power_mw"].tolist() == [5.0, 6.0]
+    assert turbine_7["dbt_valid_to"].iloc[0] == turbine_7["dbt_valid_from"].iloc[1]
+    assert pd.isna(turbine_7["dbt_valid_to"].iloc[1])
+    assert history[history["turbine_id"] == 15]["dbt_valid_to"].notna().all()
+    unchanged = history[~history["turbine_id"].isin([7, 15])]
+    assert unchanged["dbt_valid_to"].isna().all()
+    assert len(unchanged) == len(seed) - 2
