@@ -1,8 +1,9 @@
 """Build the PV systems (PVDAQ) landing sample from the real 15-minute series.
 
-Input: the three real series in `../shared/realdata/pvdaq/` (pvlib/pvanalytics test data),
-each a 15-minute series with timestamps written at a fixed -07:00 offset. Output: a landing
-folder in the public PVDAQ layout (`sample_data/pvdaq/` by default):
+Input: the three real series (pvlib/pvanalytics test data), by default the trimmed copy in
+`tests/fixtures/pvdaq/`, each a 15-minute series with timestamps written at a fixed -07:00
+offset; `--source` reads the full files instead. Output: a landing folder in the public
+PVDAQ layout (`sample_data/pvdaq/` by default):
 
     pvdata/system_id=<id>/year=<yyyy>/month=<m>/day=<d>/system_<id>__date_<yyyy_mm_dd>.parquet
         measured_on      timestamp without time zone, the site's local clock time
@@ -36,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "realdata" / "pvdaq"
+DEFAULT_SOURCE = REPO_ROOT / "tests" / "fixtures" / "pvdaq"
 DEFAULT_TARGET = REPO_ROOT / "sample_data" / "pvdaq"
 
 KELVIN_OFFSET = 273.15

@@ -92,7 +92,7 @@ def sample_offset_column(series: str) -> str:
     return f"sample_offset_ms_{series}"
 
 
-#: The 38 columns of `resample_to_grid`, in order.
+#: The 32 columns of `resample_to_grid`, in order.
 GRID_COLUMNS: tuple[str, ...] = (
     "run_uuid",
     "time",
@@ -366,7 +366,7 @@ def resample_with_kinematics(
 ) -> DataFrame:
     """The `resample_to_grid` grid plus velocities, accelerations and norms.
 
-    Returns the 38 grid columns of `resample_to_grid`, then, per robot r in (1, 2) and axis
+    Returns the 32 grid columns of `resample_to_grid`, then, per robot r in (1, 2) and axis
     q in (x, y, z):
       v<q>_r (mm/s): derivative of position q_r in time. It is computed at the buckets where the
         position was observed, at the samples' own mean time (bucket start + sample offset), by
