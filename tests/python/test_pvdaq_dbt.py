@@ -32,6 +32,7 @@ SELECT = [
     "+dim_pv_system",
     "+fct_pv_hourly_energy",
     "stg_pvdaq__rejected_pvdata",
+    "stg_pvdaq__rejected_metadata",
 ]
 REAL_DATA = FIXTURES / "pvdaq"  # the real series, trimmed to the sample days
 REDELIVERED_DAY = ("system_id=15", "year=2020", "month=3", "day=5")
@@ -46,6 +47,7 @@ class Built:
     systems: pd.DataFrame
     snapshot: pd.DataFrame
     rejected_count: int
+    rejected_metadata: pd.DataFrame
 
 
 def _read(spark: SparkSession, table: str) -> pd.DataFrame:
@@ -60,6 +62,7 @@ def _read_all(spark: SparkSession, landing: Path) -> Built:
         systems=_read(spark, "dim_pv_system"),
         snapshot=_read(spark, "snap_pvdaq__systems"),
         rejected_count=spark.table(f"{SCHEMA}.stg_pvdaq__rejected_pvdata").count(),
+        rejected_metadata=_read(spark, "stg_pvdaq__rejected_metadata"),
     )
 
 
@@ -93,7 +96,16 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     site = first_build.landing / "pvdaq" / "site" / "site.csv"
     text = site.read_text()
     assert ",820.4," in text
-    site.write_text(text.replace(",820.4,", ",815.0,"))
+    # 4. Metadata rows that cannot be keyed, and system 15's mount row delivered again.
+    bad_site = "x4,Broken row,39.74,-105.18,1795,820.4,10.1,BSk,-07:00\n"
+    site.write_text(text.replace(",820.4,", ",815.0,") + bad_site)
+    metrics = first_build.landing / "pvdaq" / "metrics" / "metrics.csv"
+    metrics.write_text(metrics.read_text() + "15,,poa_2,poa_irradiance,W/m^2,W/m^2,1,0\n")
+    mount = first_build.landing / "pvdaq" / "mount"
+    (row_15,) = [
+        line for line in (mount / "mount.csv").read_text().splitlines() if line[:3] == "15,"
+    ]
+    (mount / "mount_2.csv").write_text(f"system_id,azimuth,tilt,tracking,mount_type\n{row_15}\n")
     dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
     return _read_all(spark, first_build.landing)
 
@@ -223,3 +235,20 @@ def test_site_change_is_a_new_snapshot_version(first_build: Built, second_build:
     systems = second_build.systems.set_index("ss_id")
     assert systems.loc[4, "av_pressure"] == 815.0
     assert len(systems) == 3
+
+
+def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
+    first_build: Built, second_build: Built
+) -> None:
+    assert first_build.rejected_metadata.empty
+    rejected = {
+        (row.metadata_table, row.source_file.rsplit("/", 1)[-1], row.rejection_reason)
+        for row in second_build.rejected_metadata.itertuples()
+    }
+    assert rejected == {
+        ("site", "site.csv", "missing_system_id"),
+        ("metrics", "metrics.csv", "missing_metric_id"),
+        ("mount", "mount.csv", "duplicate_delivery"),  # mount_2.csv is newer
+    }
+    assert len(second_build.rejected_metadata) == 3
+    assert sorted(second_build.systems["ss_id"]) == [4, 15, 50]

@@ -31,6 +31,14 @@ pvdaq_rejections as (
     from {{ ref('stg_pvdaq__rejected_pvdata') }}
 ),
 
+pvdaq_metadata_rejections as (
+    select
+        'pvdaq' as feed,
+        source_file,
+        rejection_reason
+    from {{ ref('stg_pvdaq__rejected_metadata') }}
+),
+
 all_rejections as (
     select * from wind_turbine_rejections
     union all
@@ -39,6 +47,8 @@ all_rejections as (
     select * from energy_meter_rejections
     union all
     select * from pvdaq_rejections
+    union all
+    select * from pvdaq_metadata_rejections
 )
 
 select

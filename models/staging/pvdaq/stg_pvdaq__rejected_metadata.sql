@@ -1,0 +1,87 @@
+{#- Rows of the metadata tables that no staging model keeps, with the reason and their file:
+    a row without a readable system id (in `metrics` also metric id), or a row replaced by a
+    newer delivery of its key. The key parsing and the delivery order are those of
+    stg_pvdaq__site, stg_pvdaq__mount and stg_pvdaq__metrics. -#}
+with delivered as (
+    select
+        'site' as metadata_table,
+        landed.system_id as system_id_text,
+        cast(null as string) as metric_id_text,
+        landed._metadata.file_modification_time as source_modified_at,
+        landed._metadata.file_name as source_file
+    from {{ source('pvdaq', 'site') }} as landed
+    union all
+    select
+        'mount' as metadata_table,
+        landed.system_id as system_id_text,
+        cast(null as string) as metric_id_text,
+        landed._metadata.file_modification_time as source_modified_at,
+        landed._metadata.file_name as source_file
+    from {{ source('pvdaq', 'mount') }} as landed
+    union all
+    select
+        'metrics' as metadata_table,
+        landed.system_id as system_id_text,
+        landed.metric_id as metric_id_text,
+        landed._metadata.file_modification_time as source_modified_at,
+        landed._metadata.file_name as source_file
+    from {{ source('pvdaq', 'metrics') }} as landed
+),
+
+keyed as (
+    select
+        metadata_table,
+        system_id_text,
+        metric_id_text,
+        source_modified_at,
+        source_file,
+        try_cast(nullif(trim(system_id_text), '') as int) as ss_id,
+        try_cast(nullif(trim(metric_id_text), '') as int) as metric_id
+    from delivered
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by metadata_table, ss_id, metric_id
+            order by source_modified_at desc, source_file desc
+        ) as delivery_rank
+    from keyed
+    where
+        ss_id is not null
+        and (metadata_table != 'metrics' or metric_id is not null)
+),
+
+classified as (
+    select
+        metadata_table,
+        system_id_text,
+        metric_id_text,
+        source_file,
+        case
+            when ss_id is null then 'missing_system_id'
+            else 'missing_metric_id'
+        end as rejection_reason
+    from keyed
+    where
+        ss_id is null
+        or (metadata_table = 'metrics' and metric_id is null)
+    union all
+    select
+        metadata_table,
+        system_id_text,
+        metric_id_text,
+        source_file,
+        'duplicate_delivery' as rejection_reason
+    from ranked
+    where delivery_rank > 1
+)
+
+select
+    metadata_table,
+    source_file,
+    rejection_reason,
+    system_id_text,
+    metric_id_text
+from classified
