@@ -202,10 +202,12 @@ BAD_CSV = """,time,value,field,cell_id,robot_id,run_uuid,sensor_type
 22,2022-11-23T20:40:02Z,5.0,fx,1,1,1.2405186538561671e+19,load_cell
 23,2022-1-23T20:40:00.000Z,1.0,fz,1,2,12405186538561671661,load_cell
 24,20:40:00.123456789012Z,1.0,fz,1,2,12405186538561671661,load_cell
+25,2022-11-23T20:40:00.5Z,-Infinity,fz,1,2,12405186538561671661,load_cell
 """
 EXPECTED_REJECTIONS = {
     "exact_duplicate": 1,  # row 6
     "nan_value": 1,
+    "infinite_value": 1,
     "missing_value": 1,
     "non_numeric_value": 1,
     "unknown_field": 1,
