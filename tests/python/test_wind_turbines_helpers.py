@@ -14,6 +14,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from python_helpers.wind_turbines import (
     CleaningParameters,
+    align_to_cadence,
     build_spine,
     clean_readings,
     interpolate_gaps,
@@ -330,3 +331,48 @@ def test_incremental_window_equals_full_computation(spark, registry, limits):
     expected = {key: row for key, row in full.items() if key[1] >= _hour(48)}
     assert partial == expected
     assert len(partial) == 24
+
+
+def test_align_to_cadence_averages_the_readings_of_a_step(spark: SparkSession):
+    """Two readings in hour 0 (at :10 and :40), two in hour 1, one in hour 2.
+
+    Hour 0: speed (4 + 6) / 2 = 5, power (1 + 2) / 2 = 1.5, direction 350 and 10 degrees meet
+    at 0 on the circle (the plain mean, 180, would point the other way). Hour 1: 90 and 180
+    average to 135. Hour 2: the single reading unchanged. Directions are checked against the
+    angle of the mean unit vector computed with numpy.
+    """
+    minutes = dt.timedelta(minutes=1)
+    rows = [
+        (1, START + 10 * minutes, 4.0, 350.0, 1.0),
+        (1, START + 40 * minutes, 6.0, 10.0, 2.0),
+        (1, START + 70 * minutes, 3.0, 90.0, 0.5),
+        (1, START + 119 * minutes, 3.0, 180.0, 0.7),
+        (1, START + 120 * minutes, 7.5, 123.4, 3.3),
+    ]
+    aligned = {
+        row.reading_at: row
+        for row in align_to_cadence(spark.createDataFrame(rows, READING_SCHEMA), 60).collect()
+    }
+    assert sorted(aligned) == [_hour(0), _hour(1), _hour(2)]
+
+    def numpy_circular_mean(*degrees: float) -> float:
+        radians = np.radians(degrees)
+        return float(np.degrees(np.arctan2(np.sin(radians).mean(), np.cos(radians).mean())))
+
+    def angular_gap(a: float, b: float) -> float:
+        return abs((a - b + 180.0) % 360.0 - 180.0)
+
+    first, second, third = aligned[_hour(0)], aligned[_hour(1)], aligned[_hour(2)]
+    assert (first.wind_speed_m_s, first.power_output_mw) == pytest.approx((5.0, 1.5))
+    assert 0.0 <= first.wind_direction_deg < 360.0
+    assert angular_gap(first.wind_direction_deg, 0.0) < 1e-9
+    assert angular_gap(first.wind_direction_deg, numpy_circular_mean(350.0, 10.0)) < 1e-9
+    assert (second.wind_speed_m_s, second.power_output_mw) == pytest.approx((3.0, 0.6))
+    assert second.wind_direction_deg == pytest.approx(135.0)
+    assert angular_gap(second.wind_direction_deg, numpy_circular_mean(90.0, 180.0)) < 1e-9
+    assert (third.wind_speed_m_s, third.wind_direction_deg, third.power_output_mw) == (
+        7.5,
+        123.4,
+        3.3,
+    )
+    assert all(row.has_row for row in aligned.values())
