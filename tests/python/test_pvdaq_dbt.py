@@ -50,19 +50,18 @@ class Built:
     rejected_metadata: pd.DataFrame
 
 
-def _read(spark: SparkSession, table: str) -> pd.DataFrame:
-    return spark.table(f"{SCHEMA}.{table}").toPandas()
+def _read_all(spark: SparkSession, landing: Path, schema: str = SCHEMA) -> Built:
+    def read(table: str) -> pd.DataFrame:
+        return spark.table(f"{schema}.{table}").toPandas()
 
-
-def _read_all(spark: SparkSession, landing: Path) -> Built:
     return Built(
         landing=landing,
-        facts=_read(spark, "fct_pv_measurements"),
-        energy=_read(spark, "fct_pv_hourly_energy"),
-        systems=_read(spark, "dim_pv_system"),
-        snapshot=_read(spark, "snap_pvdaq__systems"),
-        rejected_count=spark.table(f"{SCHEMA}.stg_pvdaq__rejected_pvdata").count(),
-        rejected_metadata=_read(spark, "stg_pvdaq__rejected_metadata"),
+        facts=read("fct_pv_measurements"),
+        energy=read("fct_pv_hourly_energy"),
+        systems=read("dim_pv_system"),
+        snapshot=read("snap_pvdaq__systems"),
+        rejected_count=spark.table(f"{schema}.stg_pvdaq__rejected_pvdata").count(),
+        rejected_metadata=read("stg_pvdaq__rejected_metadata"),
     )
 
 
@@ -108,6 +107,18 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     (mount / "mount_2.csv").write_text(f"system_id,azimuth,tilt,tracking,mount_type\n{row_15}\n")
     dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
     return _read_all(spark, first_build.landing)
+
+
+@pytest.fixture(scope="module")
+def full_refresh_build(second_build: Built, dbt_project: DbtProject, spark: SparkSession) -> Built:
+    """The second build's landing folder built from scratch in another schema."""
+    schema = f"{SCHEMA}_full"
+    dbt_project.run(
+        ["build", *SELECT, "--full-refresh", "--exclude-resource-type", "test", "unit_test"],
+        schema=schema,
+        landing_dir=second_build.landing,
+    )
+    return _read_all(spark, second_build.landing, schema)
 
 
 def _real_series(spec: SeriesSpec) -> pd.DataFrame:
@@ -252,3 +263,24 @@ def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
     }
     assert len(second_build.rejected_metadata) == 3
     assert sorted(second_build.systems["ss_id"]) == [4, 15, 50]
+
+
+def test_incremental_builds_equal_a_full_refresh(
+    second_build: Built, full_refresh_build: Built
+) -> None:
+    # The dimension's valid_from is the snapshot time of each schema's own history.
+    for name, keys in (
+        ("facts", ["ss_id", "timestamp", "sensor"]),
+        ("energy", ["ss_id", "sensor", "window_start"]),
+        ("systems", ["ss_id"]),
+    ):
+        incremental, full = (
+            getattr(built, name)
+            .drop(columns=["valid_from"], errors="ignore")
+            .sort_values(keys)
+            .reset_index(drop=True)
+            for built in (second_build, full_refresh_build)
+        )
+        assert len(incremental) > 0, name
+        pd.testing.assert_frame_equal(incremental, full, check_exact=False, rtol=1e-12)
+    assert second_build.rejected_count == full_refresh_build.rejected_count
