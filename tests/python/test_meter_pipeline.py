@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from dbt.cli.main import dbtRunnerResult
 from pyspark.sql import SparkSession
 
 from python_helpers.meter_generator import GeneratorConfig, write_readings
@@ -76,6 +77,10 @@ X,2024-01-01 06:00,NaN,5
 X,2024-01-01 06:00:01,10,-Infinity
 """
 LATE_READING = "meter,time,energy,power\nA,2024-01-01 04:50:00,1510,200\n"
+# Lands after the last build covered its day and lies before the next build's re-computed
+# days (lookback 0): kept out of the windows until a full refresh, and warned about.
+TOO_LATE_READING = "meter,time,energy,power\nA,2023-12-31 23:10,900,300\n"
+COVERAGE_TEST = "assert_meter_windows_hold_every_staged_reading"
 
 
 def _t(text: str) -> datetime:
@@ -172,31 +177,39 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     rejected = spark.table(f"{SCHEMA}.stg_energy_meters__rejected_readings").toPandas()
     raw_rows = sum(len(path.read_text().splitlines()) - 1 for path in meters.glob("*.csv"))
     summary = spark.table(f"{SCHEMA}.fct_rejected_rows_summary").toPandas()
-    warning = [
-        result
-        for result in incremental_build.result.results
-        if result.node.name == "assert_no_rejected_rows"
-    ]
 
     dbt_project.run(["run", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
     rerun = _mart(spark)
     rerun_windows = _intermediate(spark)
 
     dbt_project.run(["run", *SELECT, *VARS, "--full-refresh"], schema=SCHEMA, landing_dir=landing)
+    full_refresh = _mart(spark)
+    full_refresh_windows = _intermediate(spark)
+
+    (meters / "too_late_2023-12-31.csv").write_text(TOO_LATE_READING)
+    too_late_build = dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
     return {
         "day_one": day_one,
         "incremental": incremental,
         "incremental_windows": incremental_windows,
         "rerun": rerun,
         "rerun_windows": rerun_windows,
-        "full_refresh": _mart(spark),
-        "full_refresh_windows": _intermediate(spark),
+        "full_refresh": full_refresh,
+        "full_refresh_windows": full_refresh_windows,
         "staged": staged,
         "rejected": rejected,
         "raw_rows": raw_rows,
         "summary": summary,
-        "warning": warning,
+        "rejections_warning": _test_result(incremental_build, "assert_no_rejected_rows"),
+        "coverage_after_incremental": _test_result(incremental_build, COVERAGE_TEST),
+        "coverage_after_too_late": _test_result(too_late_build, COVERAGE_TEST),
+        "after_too_late": _mart(spark),
     }
+
+
+def _test_result(build: dbtRunnerResult, name: str):
+    [result] = [result for result in build.result.results if result.node.name == name]
+    return result
 
 
 def test_rows_are_staged_or_rejected_with_a_reason(scenario: dict) -> None:
@@ -235,9 +248,19 @@ def test_rejected_rows_are_counted_in_the_summary_and_warned_about(scenario: dic
     pd.testing.assert_frame_equal(summary, expected, check_dtype=False)
     assert summary["rejected_row_count"].sum() == 8
     # The singular test warns, never fails, with one failure per (feed, file, reason) group.
-    [warning] = scenario["warning"]
+    warning = scenario["rejections_warning"]
     assert str(warning.status) == "warn"
     assert warning.failures == len(summary) == 6
+
+
+def test_a_reading_older_than_the_lookback_is_warned_about_not_lost(scenario: dict) -> None:
+    after_incremental = scenario["coverage_after_incremental"]
+    assert (str(after_incremental.status), after_incremental.failures) == ("pass", 0)
+    # The 23:10 reading joins A's window ending 2024-01-01 00:00 only after a full refresh:
+    # until then the mart is unchanged and the warning names that one window.
+    pd.testing.assert_frame_equal(scenario["after_too_late"], scenario["full_refresh"])
+    too_late = scenario["coverage_after_too_late"]
+    assert (str(too_late.status), too_late.failures) == ("warn", 1)
 
 
 def test_minute_and_second_precision_times_parse(scenario: dict) -> None:
