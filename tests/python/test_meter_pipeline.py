@@ -323,3 +323,53 @@ def test_incremental_equals_full_refresh(scenario: dict) -> None:
 def test_rerun_without_new_data_changes_nothing(scenario: dict) -> None:
     pd.testing.assert_frame_equal(scenario["incremental"], scenario["rerun"])
     pd.testing.assert_frame_equal(scenario["incremental_windows"], scenario["rerun_windows"])
+
+
+def test_times_in_a_named_zone_are_converted_to_utc(
+    spark: SparkSession, dbt_project, tmp_path_factory
+) -> None:
+    """Berlin wall-clock times: winter (UTC+1), summer (UTC+2), the spring-forward gap
+    (02:30 on 2024-03-31 does not exist) and the fall-back hour (02:30 on 2024-10-27 occurs
+    twice). Expected instants from pandas' own zone database: a time in the gap is moved
+    forward by the gap's length (1 h: 02:30 reads as 03:30 summer time), an ambiguous time is
+    the earlier (summer-time) instant."""
+    landing = tmp_path_factory.mktemp("meters_zone")
+    (landing / "energy_meters").mkdir()
+    local_times = [
+        "2024-01-15 12:00:00",
+        "2024-07-01 12:00:00",
+        "2024-03-31 02:30:00",
+        "2024-10-27 02:30:00",
+    ]
+    rows = [f"Z,{time},{index},1" for index, time in enumerate(local_times)]
+    (landing / "energy_meters" / "zoned.csv").write_text(
+        "meter,time,energy,power\n" + "\n".join(rows) + "\n"
+    )
+    schema = "meters_zone"
+    dbt_project.run(
+        [
+            "run",
+            "--select",
+            "stg_energy_meters__readings",
+            "--vars",
+            "{meters_source_time_zone: Europe/Berlin}",
+        ],
+        schema=schema,
+        landing_dir=landing,
+    )
+    staged = spark.table(f"{schema}.stg_energy_meters__readings").toPandas()
+    converted = dict(zip(staged["energy_milliwatt_hours"], staged["reading_at"], strict=True))
+
+    expected = (
+        pd.DatetimeIndex(pd.to_datetime(local_times))
+        .tz_localize("Europe/Berlin", ambiguous=[True] * 4, nonexistent=pd.Timedelta(hours=1))
+        .tz_convert("UTC")
+        .tz_localize(None)
+    )
+    assert [converted[float(index)] for index in range(4)] == list(expected)
+    assert list(expected) == [
+        pd.Timestamp("2024-01-15 11:00"),
+        pd.Timestamp("2024-07-01 10:00"),
+        pd.Timestamp("2024-03-31 01:30"),
+        pd.Timestamp("2024-10-27 00:30"),
+    ]
