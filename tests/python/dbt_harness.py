@@ -112,11 +112,18 @@ class DbtProject:
         )
 
 
+def node_result(run: dbtRunnerResult, node_name: str):
+    """The result of the one node called `node_name` in a dbt invocation (its status, and for
+    a test its `failures` count)."""
+    [result] = [result for result in run.result.results if result.node.name == node_name]
+    return result
+
+
 def _failures(result: dbtRunnerResult) -> str:
     if result.exception is not None:
         return repr(result.exception)
     messages = []
-    for node_result in getattr(result.result, "results", []) or []:
-        if str(node_result.status) in {"error", "fail", "runtime error"}:
-            messages.append(f"{node_result.node.unique_id}: {node_result.message}")
+    for outcome in getattr(result.result, "results", []) or []:
+        if str(outcome.status) in {"error", "fail", "runtime error"}:
+            messages.append(f"{outcome.node.unique_id}: {outcome.message}")
     return "\n".join(messages) or "see dbt log"

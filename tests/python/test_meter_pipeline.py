@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from dbt.cli.main import dbtRunnerResult
 from pyspark.sql import SparkSession
 
 from python_helpers.meter_generator import GeneratorConfig, write_readings
+from tests.python.dbt_harness import node_result
 
 pytestmark = pytest.mark.dbt
 
@@ -200,16 +200,11 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
         "rejected": rejected,
         "raw_rows": raw_rows,
         "summary": summary,
-        "rejections_warning": _test_result(incremental_build, "assert_no_rejected_rows"),
-        "coverage_after_incremental": _test_result(incremental_build, COVERAGE_TEST),
-        "coverage_after_too_late": _test_result(too_late_build, COVERAGE_TEST),
+        "rejections_warning": node_result(incremental_build, "assert_no_rejected_rows"),
+        "coverage_after_incremental": node_result(incremental_build, COVERAGE_TEST),
+        "coverage_after_too_late": node_result(too_late_build, COVERAGE_TEST),
         "after_too_late": _mart(spark),
     }
-
-
-def _test_result(build: dbtRunnerResult, name: str):
-    [result] = [result for result in build.result.results if result.node.name == name]
-    return result
 
 
 def test_rows_are_staged_or_rejected_with_a_reason(scenario: dict) -> None:

@@ -17,6 +17,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from tests.python.conftest import REPO_ROOT, SAMPLE_DATA
+from tests.python.dbt_harness import node_result
 
 pytestmark = pytest.mark.dbt
 
@@ -293,14 +294,13 @@ INCREMENTAL_TABLES = {
 }
 
 
+# Turbine 1's hours at the end of day 20: missing from the deliveries until the last step.
+WITHHELD_KEYS = {("2022-03-20 22:00:00", "1"), ("2022-03-20 23:00:00", "1")}
+COVERAGE_TEST = "assert_turbine_readings_hold_every_staged_reading"
+
+
 def _split(group: int) -> tuple[list[str], list[str]]:
-    lines = _lines(group)
-    # hours at the end of day 20 that are missing until the next delivery fills them in
-    lines = [
-        line
-        for line in lines
-        if _key(line) not in {("2022-03-20 22:00:00", "1"), ("2022-03-20 23:00:00", "1")}
-    ]
+    lines = [line for line in _lines(group) if _key(line) not in WITHHELD_KEYS]
     if group == 1:  # and one broken value right after the cut
         _edit(lines, "2022-03-21 00:00:00", 2, _set(POWER, "error"))
     head = [line for line in lines[1:] if line < CUT]
@@ -342,7 +342,22 @@ def incremental_runs(dbt_project, spark: SparkSession, tmp_path_factory) -> dict
     appended = _snapshot(spark, schema)
     dbt_project.run([*build, "--full-refresh"], schema="wind_e2e_full", landing_dir=landing)
     full = _snapshot(spark, "wind_e2e_full")
-    return {"first": first, "rerun": rerun, "appended": appended, "full": full}
+
+    # Turbine 1's two withheld hours of 2022-03-20 land now, older than the lookback.
+    coverage = ["test", "--select", COVERAGE_TEST]
+    covered = dbt_project.run(coverage, schema=schema, landing_dir=landing)
+    with (folder / "data_group_1.csv").open("ab") as handle:
+        withheld = [line for line in _lines(1)[1:] if _key(line) in WITHHELD_KEYS]
+        handle.write(("\r\n".join(withheld) + "\r\n").encode())
+    uncovered = dbt_project.run(coverage, schema=schema, landing_dir=landing)
+    return {
+        "first": first,
+        "rerun": rerun,
+        "appended": appended,
+        "full": full,
+        "coverage_before": node_result(covered, COVERAGE_TEST),
+        "coverage_after_withheld_rows": node_result(uncovered, COVERAGE_TEST),
+    }
 
 
 def test_rerun_without_new_data_changes_nothing(incremental_runs):
@@ -412,3 +427,10 @@ def test_registry_snapshot_keeps_the_rated_power_history(dbt_project, spark: Spa
     unchanged = history[~history["turbine_id"].isin([7, 15])]
     assert unchanged["dbt_valid_to"].isna().all()
     assert len(unchanged) == len(seed) - 2
+
+
+def test_rows_older_than_the_lookback_are_warned_about(incremental_runs):
+    before = incremental_runs["coverage_before"]
+    assert (str(before.status), before.failures) == ("pass", 0)
+    after = incremental_runs["coverage_after_withheld_rows"]
+    assert (str(after.status), after.failures) == ("warn", 2)
