@@ -2,30 +2,26 @@
     a row without a readable system id (in `metrics` also metric id), or a row replaced by a
     newer delivery of its key. The key parsing and the delivery order are those of
     stg_pvdaq__site, stg_pvdaq__mount and stg_pvdaq__metrics. -#}
+{#- Only `metrics` rows have a second key column. -#}
+{%- set metric_id_of = {
+    'site': 'cast(null as string)',
+    'mount': 'cast(null as string)',
+    'metrics': 'landed.metric_id',
+} %}
+
 with delivered as (
-    select
-        'site' as metadata_table,
-        landed.system_id as system_id_text,
-        cast(null as string) as metric_id_text,
-        landed._metadata.file_modification_time as source_modified_at,
-        landed._metadata.file_name as source_file
-    from {{ source('pvdaq', 'site') }} as landed
-    union all
-    select
-        'mount' as metadata_table,
-        landed.system_id as system_id_text,
-        cast(null as string) as metric_id_text,
-        landed._metadata.file_modification_time as source_modified_at,
-        landed._metadata.file_name as source_file
-    from {{ source('pvdaq', 'mount') }} as landed
-    union all
-    select
-        'metrics' as metadata_table,
-        landed.system_id as system_id_text,
-        landed.metric_id as metric_id_text,
-        landed._metadata.file_modification_time as source_modified_at,
-        landed._metadata.file_name as source_file
-    from {{ source('pvdaq', 'metrics') }} as landed
+    {%- for metadata_table, metric_id_text in metric_id_of.items() %}
+        select
+            '{{ metadata_table }}' as metadata_table,
+            landed.system_id as system_id_text,
+            {{ metric_id_text }} as metric_id_text,
+            landed._metadata.file_modification_time as source_modified_at,
+            landed._metadata.file_name as source_file
+        from {{ source('pvdaq', metadata_table) }} as landed
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 keyed as (
