@@ -7,9 +7,10 @@
 with staged_readings_per_window as (
     select
         meter_id,
-        -- the hour window (window_end - 1 h, window_end] that holds the reading
+        -- the hour window (window_end - 1 h, window_end] that holds the reading: its time
+        -- rounded up to the hour in integer microseconds
         timestamp_micros(
-            cast(ceil(unix_micros(reading_at) / 3600000000) as bigint) * 3600000000
+            unix_micros(reading_at) + pmod(-unix_micros(reading_at), 3600000000)
         ) as window_end,
         count(*) as staged_reading_count
     from {{ ref('stg_energy_meters__readings') }}

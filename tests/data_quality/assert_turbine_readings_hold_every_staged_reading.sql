@@ -4,7 +4,7 @@
 -- turbine and step.
 {{ config(severity='warn') }}
 
-{%- set cadence_seconds = var('wind_cadence_minutes') * 60 %}
+{%- set cadence_seconds = (var('wind_cadence_minutes') | int) * 60 %}
 
 with staged_steps as (
     select distinct

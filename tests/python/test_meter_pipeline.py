@@ -1,10 +1,12 @@
 """The energy meters feed end to end: dbt builds on a small landing folder.
 
-One scenario, four dbt invocations on one schema:
+One scenario, six dbt invocations on one schema:
 1. build on day 1 (hand-made edge cases + generated per-second readings);
 2. build after a day of readings and a late reading are appended (incremental run);
 3. run again with no new data (nothing may change);
-4. run with --full-refresh (must equal the incremental result).
+4. run with --full-refresh (must equal the incremental result);
+5. build after a reading for a day before the re-computed days lands (left out, warned about);
+6. build with --full-refresh (takes it in, no warning).
 Expected values come from hand computation (edge cases) and from an independent pandas
 computation of the window definition (generated readings).
 
@@ -188,6 +190,10 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
 
     (meters / "too_late_2023-12-31.csv").write_text(TOO_LATE_READING)
     too_late_build = dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
+    after_too_late = _mart(spark)
+    refreshed_build = dbt_project.run(
+        ["build", *SELECT, *VARS, "--full-refresh"], schema=SCHEMA, landing_dir=landing
+    )
     return {
         "day_one": day_one,
         "incremental": incremental,
@@ -203,7 +209,9 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
         "rejections_warning": node_result(incremental_build, "assert_no_rejected_rows"),
         "coverage_after_incremental": node_result(incremental_build, COVERAGE_TEST),
         "coverage_after_too_late": node_result(too_late_build, COVERAGE_TEST),
-        "after_too_late": _mart(spark),
+        "after_too_late": after_too_late,
+        "coverage_after_refresh": node_result(refreshed_build, COVERAGE_TEST),
+        "after_refresh": _mart(spark),
     }
 
 
@@ -256,6 +264,12 @@ def test_a_reading_older_than_the_lookback_is_warned_about_not_lost(scenario: di
     pd.testing.assert_frame_equal(scenario["after_too_late"], scenario["full_refresh"])
     too_late = scenario["coverage_after_too_late"]
     assert (str(too_late.status), too_late.failures) == ("warn", 1)
+    # The full refresh counts it: 23:10, 23:30 and 00:00 are in (23:00, 00:00].
+    refreshed = scenario["coverage_after_refresh"]
+    assert (str(refreshed.status), refreshed.failures) == ("pass", 0)
+    before = _window(scenario["after_too_late"], "A", "2024-01-01 00:00")
+    after = _window(scenario["after_refresh"], "A", "2024-01-01 00:00")
+    assert (before["reading_count"], after["reading_count"]) == (2, 3)
 
 
 def test_minute_and_second_precision_times_parse(scenario: dict) -> None:

@@ -95,16 +95,17 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     site = first_build.landing / "pvdaq" / "site" / "site.csv"
     text = site.read_text()
     assert ",820.4," in text
-    # 4. Metadata rows that cannot be keyed, and system 15's mount row delivered again.
+    # 4. Metadata rows that cannot be keyed; a second mount file repeats system 15's row and
+    # changes system 4's mount type (a column the dimension does not carry).
     bad_site = "x4,Broken row,39.74,-105.18,1795,820.4,10.1,BSk,-07:00\n"
     site.write_text(text.replace(",820.4,", ",815.0,") + bad_site)
     metrics = first_build.landing / "pvdaq" / "metrics" / "metrics.csv"
     metrics.write_text(metrics.read_text() + "15,,poa_2,poa_irradiance,W/m^2,W/m^2,1,0\n")
     mount = first_build.landing / "pvdaq" / "mount"
-    (row_15,) = [
-        line for line in (mount / "mount.csv").read_text().splitlines() if line[:3] == "15,"
-    ]
-    (mount / "mount_2.csv").write_text(f"system_id,azimuth,tilt,tracking,mount_type\n{row_15}\n")
+    rows = {line.split(",")[0]: line for line in (mount / "mount.csv").read_text().splitlines()}
+    assert rows["4"].endswith(",fixed rack")
+    changed_4 = rows["4"].replace(",fixed rack", ",roof rack")
+    (mount / "mount_2.csv").write_text(f"{rows['system_id']}\n{rows['15']}\n{changed_4}\n")
     dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
     return _read_all(spark, first_build.landing)
 
@@ -253,15 +254,17 @@ def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
 ) -> None:
     assert first_build.rejected_metadata.empty
     rejected = {
-        (row.metadata_table, row.source_file.rsplit("/", 1)[-1], row.rejection_reason)
+        (row.metadata_table, row.source_file, row.system_id_text, row.rejection_reason)
         for row in second_build.rejected_metadata.itertuples()
     }
     assert rejected == {
-        ("site", "site.csv", "missing_system_id"),
-        ("metrics", "metrics.csv", "missing_metric_id"),
-        ("mount", "mount.csv", "duplicate_delivery"),  # mount_2.csv is newer
+        ("site", "site.csv", "x4", "missing_system_or_metric_id"),
+        ("metrics", "metrics.csv", "15", "missing_system_or_metric_id"),
+        # mount_2.csv is newer: system 15's older row repeats it, system 4's differs
+        ("mount", "mount.csv", "15", "duplicate_delivery"),
+        ("mount", "mount.csv", "4", "superseded_by_newer_delivery"),
     }
-    assert len(second_build.rejected_metadata) == 3
+    assert len(second_build.rejected_metadata) == 4
     assert sorted(second_build.systems["ss_id"]) == [4, 15, 50]
 
 

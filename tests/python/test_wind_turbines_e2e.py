@@ -349,14 +349,21 @@ def incremental_runs(dbt_project, spark: SparkSession, tmp_path_factory) -> dict
     with (folder / "data_group_1.csv").open("ab") as handle:
         withheld = [line for line in _lines(1)[1:] if _key(line) in WITHHELD_KEYS]
         handle.write(("\r\n".join(withheld) + "\r\n").encode())
+    dbt_project.run(build, schema=schema, landing_dir=landing)
+    after_withheld_rows = _snapshot(spark, schema)
     uncovered = dbt_project.run(coverage, schema=schema, landing_dir=landing)
+    dbt_project.run([*build, "--full-refresh"], schema=schema, landing_dir=landing)
+    refreshed = dbt_project.run(coverage, schema=schema, landing_dir=landing)
     return {
         "first": first,
         "rerun": rerun,
         "appended": appended,
         "full": full,
         "coverage_before": node_result(covered, COVERAGE_TEST),
+        "after_withheld_rows": after_withheld_rows,
         "coverage_after_withheld_rows": node_result(uncovered, COVERAGE_TEST),
+        "coverage_after_refresh": node_result(refreshed, COVERAGE_TEST),
+        "refreshed": _snapshot(spark, schema),
     }
 
 
@@ -432,5 +439,15 @@ def test_registry_snapshot_keeps_the_rated_power_history(dbt_project, spark: Spa
 def test_rows_older_than_the_lookback_are_warned_about(incremental_runs):
     before = incremental_runs["coverage_before"]
     assert (str(before.status), before.failures) == ("pass", 0)
+    # The incremental run leaves the two hours as they were (missing rows, imputed) ...
+    _assert_same(incremental_runs["appended"], incremental_runs["after_withheld_rows"])
     after = incremental_runs["coverage_after_withheld_rows"]
     assert (str(after.status), after.failures) == ("warn", 2)
+    # ... and a full refresh takes them in.
+    refreshed = incremental_runs["coverage_after_refresh"]
+    assert (str(refreshed.status), refreshed.failures) == ("pass", 0)
+    readings = incremental_runs["refreshed"]["fct_turbine_readings"]
+    hours = [pd.Timestamp(time) for time, turbine in sorted(WITHHELD_KEYS)]
+    withheld = readings[(readings["turbine_id"] == 1) & readings["reading_at"].isin(hours)]
+    assert len(withheld) == 2
+    assert "imputed_missing_row" not in set(withheld["quality_flag"])

@@ -1,7 +1,8 @@
 {#- Rows of the metadata tables that no staging model keeps, with the reason and their file:
-    a row without a readable system id (in `metrics` also metric id), or a row replaced by a
-    newer delivery of its key. The key parsing and the delivery order are those of
-    stg_pvdaq__site, stg_pvdaq__mount and stg_pvdaq__metrics. -#}
+    a row without a readable key (system id; in `metrics` also metric id), or a row replaced
+    by a newer delivery of its key. The key parsing and the delivery order are those of
+    stg_pvdaq__site, stg_pvdaq__mount and stg_pvdaq__metrics; the reasons are those of
+    stg_pvdaq__rejected_pvdata. -#}
 {#- Only `metrics` rows have a second key column. -#}
 {%- set metric_id_of = {
     'site': 'cast(null as string)',
@@ -15,6 +16,8 @@ with delivered as (
             '{{ metadata_table }}' as metadata_table,
             landed.system_id as system_id_text,
             {{ metric_id_text }} as metric_id_text,
+            -- every delivered cell, to tell a repeated row from a changed one
+            to_json(struct(landed.*)) as delivered_cells,
             landed._metadata.file_modification_time as source_modified_at,
             landed._metadata.file_name as source_file
         from {{ source('pvdaq', metadata_table) }} as landed
@@ -29,6 +32,7 @@ keyed as (
         metadata_table,
         system_id_text,
         metric_id_text,
+        delivered_cells,
         source_modified_at,
         source_file,
         try_cast(nullif(trim(system_id_text), '') as int) as ss_id,
@@ -42,7 +46,11 @@ ranked as (
         row_number() over (
             partition by metadata_table, ss_id, metric_id
             order by source_modified_at desc, source_file desc
-        ) as delivery_rank
+        ) as delivery_rank,
+        first_value(delivered_cells) over (
+            partition by metadata_table, ss_id, metric_id
+            order by source_modified_at desc, source_file desc
+        ) as kept_cells
     from keyed
     where
         ss_id is not null
@@ -55,10 +63,7 @@ classified as (
         system_id_text,
         metric_id_text,
         source_file,
-        case
-            when ss_id is null then 'missing_system_id'
-            else 'missing_metric_id'
-        end as rejection_reason
+        'missing_system_or_metric_id' as rejection_reason
     from keyed
     where
         ss_id is null
@@ -69,7 +74,10 @@ classified as (
         system_id_text,
         metric_id_text,
         source_file,
-        'duplicate_delivery' as rejection_reason
+        case
+            when delivered_cells = kept_cells then 'duplicate_delivery'
+            else 'superseded_by_newer_delivery'
+        end as rejection_reason
     from ranked
     where delivery_rank > 1
 )
