@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.contracts.results import RunResult
 
 from python_helpers.spark_session import LANDING_DIR_ENV
 
@@ -112,7 +113,7 @@ class DbtProject:
         )
 
 
-def node_result(run: dbtRunnerResult, node_name: str):
+def node_result(run: dbtRunnerResult, node_name: str) -> RunResult:
     """The result of the one node called `node_name` in a dbt invocation (its status, and for
     a test its `failures` count)."""
     [result] = [result for result in run.result.results if result.node.name == node_name]

@@ -43,18 +43,16 @@ keyed as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by metadata_table, ss_id, metric_id
-            order by source_modified_at desc, source_file desc
-        ) as delivery_rank,
-        first_value(delivered_cells) over (
-            partition by metadata_table, ss_id, metric_id
-            order by source_modified_at desc, source_file desc
-        ) as kept_cells
+        row_number() over newest_delivery_first as delivery_rank,
+        first_value(delivered_cells) over newest_delivery_first as kept_cells
     from keyed
     where
         ss_id is not null
         and (metadata_table != 'metrics' or metric_id is not null)
+    window newest_delivery_first as (
+        partition by metadata_table, ss_id, metric_id
+        order by source_modified_at desc, source_file desc
+    )
 ),
 
 classified as (
