@@ -3,6 +3,8 @@ test) into the throw-away warehouse, twice; the second build must leave every ma
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pyspark.sql import SparkSession
 
@@ -62,6 +64,28 @@ def test_docs_generate_writes_catalog_and_static_site(dbt_project, first_build):
     target = dbt_project.work_dir / "target" / SCHEMA
     assert (target / "catalog.json").stat().st_size > 0
     assert (target / "static_index.html").stat().st_size > 0
+
+    # Every built model, seed and snapshot is described, and so is each of its columns: the
+    # catalog lists the columns the tables have, the manifest those the YAML describes.
+    manifest = json.loads((target / "manifest.json").read_text())["nodes"]
+    catalog = json.loads((target / "catalog.json").read_text())["nodes"]
+    undescribed_nodes, column_gaps = [], {}
+    for unique_id, built in catalog.items():
+        node = manifest[unique_id]
+        if not node["description"].strip():
+            undescribed_nodes.append(unique_id)
+        built_columns = {name.lower() for name in built["columns"]}
+        described = {
+            name.lower() for name, column in node["columns"].items() if column["description"]
+        }
+        if built_columns != described:
+            column_gaps[unique_id] = {
+                "undescribed": sorted(built_columns - described),
+                "not_in_table": sorted(described - built_columns),
+            }
+    assert len(catalog) >= len(EXPECTED_MARTS)
+    assert undescribed_nodes == []
+    assert column_gaps == {}
 
 
 def test_dashboards_render_every_tile_with_the_marts_numbers(spark, dbt_project, first_build):
