@@ -18,7 +18,7 @@ stored window of the day before.
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +78,24 @@ LATE_READING = "meter,time,energy,power\nA,2024-01-01 04:50:00,1510,200\n"
 # days (lookback 0): kept out of the windows until a full refresh, and warned about.
 TOO_LATE_READING = "meter,time,energy,power\nA,2023-12-31 23:10,900,300\n"
 COVERAGE_TEST = "assert_meter_windows_hold_every_staged_reading"
+COUNTER_POWER_TEST = "assert_meter_counter_change_matches_power"
+
+
+def stuck_counter_csv() -> str:
+    """Meter S, every 30 s from 07:00:00 to 08:59:30 at a steady 3,600 mW: its counter rises
+    30 mWh per reading (3,600 mW x 30 s / 3,600 s/h) up to 08:00:00, then sticks.
+
+    (07:00, 08:00]: 120 readings, counter +3,600 mWh over 1 h = 3,600 mW x 1 h: consistent.
+    (08:00, 09:00]: 119 readings, counter +0 over 59.5 min where 3,570 mWh were due: fails
+    the counter-vs-power check. (06:00, 07:00] holds the 07:00:00 reading only (no time
+    elapsed: not checked).
+    """
+    start = datetime(2024, 1, 1, 7)
+    rows = []
+    for step in range(240):
+        counter = 10_000 + 30 * min(step, 120)
+        rows.append(f"S,{start + timedelta(seconds=30 * step):%Y-%m-%d %H:%M:%S},{counter},3600")
+    return "meter,time,energy,power\n" + "\n".join(rows) + "\n"
 
 
 def _t(text: str) -> datetime:
@@ -158,9 +176,10 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     meters = landing / "energy_meters"
     meters.mkdir()
     (meters / "edge_cases.csv").write_text(EDGE_CASES)
+    (meters / "stuck_counter.csv").write_text(stuck_counter_csv())
     shutil.copy(generated[0], meters / "readings_2024-01-01.csv")
 
-    dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
+    day_one_build = dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
     day_one = _mart(spark)
 
     shutil.copy(generated[1], meters / "readings_2024-01-02.csv")
@@ -202,6 +221,8 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
         "raw_rows": raw_rows,
         "summary": summary,
         "rejections_warning": node_result(incremental_build, "assert_no_rejected_rows"),
+        "counter_power_day_one": node_result(day_one_build, COUNTER_POWER_TEST),
+        "counter_power_incremental": node_result(incremental_build, COUNTER_POWER_TEST),
         "coverage_after_incremental": node_result(incremental_build, COVERAGE_TEST),
         "coverage_after_too_late": node_result(too_late_build, COVERAGE_TEST),
         "after_too_late": after_too_late,
@@ -297,7 +318,20 @@ def test_hand_computed_windows(scenario: dict) -> None:
         -900.0,
     )
     assert _window(mart, "E", "2024-01-01 12:00")["energy_milliwatt_hours"] == -200.0
-    assert set(mart["meter_id"]) == {"A", "E", "M00001", "M00002", "M00003"}
+    assert set(mart["meter_id"]) == {"A", "E", "S", "M00001", "M00002", "M00003"}
+
+
+def test_a_stuck_counter_is_warned_about(scenario: dict) -> None:
+    steady = _window(scenario["incremental"], "S", "2024-01-01 08:00")
+    assert (steady["energy_milliwatt_hours"], steady["reading_count"]) == (3600.0, 120)
+    stuck = _window(scenario["incremental"], "S", "2024-01-01 09:00")
+    assert (stuck["energy_milliwatt_hours"], stuck["reading_count"]) == (0.0, 119)
+    # Only the stuck hour: the generated meters' counters are the running integral of their
+    # power (within the 2 mWh of two floored readings), and the hand-made meters' readings
+    # are too sparse (a few per hour) to be checked.
+    for build in ("counter_power_day_one", "counter_power_incremental"):
+        result = scenario[build]
+        assert (str(result.status), result.failures) == ("warn", 1), build
 
 
 def test_day_one_before_the_late_reading(scenario: dict) -> None:
