@@ -1,8 +1,8 @@
 """PV systems feed end to end: dbt builds on a private copy of the landing sample.
 
 One build on the unchanged sample (values checked against the real series read with pandas),
-then one incremental build after three landing events: a day delivered a second time, a
-corrected day file, and a changed site file.
+then one incremental build after landing events: a day delivered a second time, a corrected
+day file, a file with an implausible module temperature, changed and unkeyed metadata.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ SELECT = [
 REAL_DATA = FIXTURES / "pvdaq"  # the real series, trimmed to the sample days
 REDELIVERED_DAY = ("system_id=15", "year=2020", "month=3", "day=5")
 CORRECTED_DAY = ("system_id=50", "year=2012", "month=3", "day=6")
+IMPLAUSIBLE_DAY = ("system_id=4", "year=2018", "month=6", "day=5")
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Built:
     energy: pd.DataFrame
     systems: pd.DataFrame
     snapshot: pd.DataFrame
-    rejected_count: int
+    rejected: pd.DataFrame
     rejected_metadata: pd.DataFrame
 
 
@@ -60,7 +61,7 @@ def _read_all(spark: SparkSession, landing: Path, schema: str = SCHEMA) -> Built
         energy=read("fct_pv_hourly_energy"),
         systems=read("dim_pv_system"),
         snapshot=read("snap_pvdaq__systems"),
-        rejected_count=spark.table(f"{schema}.stg_pvdaq__rejected_pvdata").count(),
+        rejected=read("stg_pvdaq__rejected_pvdata"),
         rejected_metadata=read("stg_pvdaq__rejected_metadata"),
     )
 
@@ -106,6 +107,21 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     assert rows["4"].endswith(",fixed rack")
     changed_4 = rows["4"].replace(",fixed rack", ",roof rack")
     (mount / "mount_2.csv").write_text(f"{rows['system_id']}\n{rows['15']}\n{changed_4}\n")
+    # 5. A late file for a loaded day: one module temperature of 423.15 K = 150 C, outside
+    # the plausible range for C, at a time the day does not hold yet.
+    implausible_folder = pvdata.joinpath(*IMPLAUSIBLE_DAY)
+    (day_file,) = implausible_folder.glob("*.parquet")
+    day_schema = pq.read_schema(day_file)
+    late = pa.table(
+        {
+            "measured_on": [pd.Timestamp("2018-06-05 12:07:00")],
+            "utc_measured_on": pa.nulls(1, day_schema.field("utc_measured_on").type),
+            "metric_id": [217],
+            "value": [423.15],
+        },
+        schema=day_schema,
+    )
+    pq.write_table(late, implausible_folder / "late.parquet")
     dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
     return _read_all(spark, first_build.landing)
 
@@ -157,7 +173,7 @@ def test_facts_match_the_real_series(first_build: Built, spec: SeriesSpec) -> No
 
 def test_fact_key_is_unique(first_build: Built) -> None:
     assert not first_build.facts.duplicated(["ss_id", "timestamp", "sensor"]).any()
-    assert first_build.rejected_count == 0
+    assert first_build.rejected.empty
 
 
 def test_dst_days_of_the_sample_span_23_and_25_hours(first_build: Built) -> None:
@@ -210,7 +226,8 @@ def test_redelivered_day_adds_no_duplicates(first_build: Built, second_build: Bu
     )
     assert day.sum() == before_day.sum() > 0
     # Every row of the second copy is listed as a duplicate delivery, none silently dropped.
-    assert second_build.rejected_count == before_day.sum()
+    reasons = second_build.rejected["rejection_reason"].value_counts().to_dict()
+    assert reasons == {"duplicate_delivery": before_day.sum(), "implausible_value": 1}
 
 
 def test_corrected_day_replaces_that_days_facts(first_build: Built, second_build: Built) -> None:
@@ -233,6 +250,33 @@ def test_corrected_day_replaces_that_days_facts(first_build: Built, second_build
         )
 
     pd.testing.assert_frame_equal(other_days(first_build.facts), other_days(second_build.facts))
+
+
+def test_an_implausible_value_is_rejected_not_loaded(
+    first_build: Built, second_build: Built
+) -> None:
+    implausible = second_build.rejected[
+        second_build.rejected["rejection_reason"] == "implausible_value"
+    ].assign(source_file=lambda frame: frame["source_file"].str.rsplit("/", n=1).str[-1])
+    assert implausible[["ss_id", "metric_id", "measured_on", "source_file"]].to_dict("records") == [
+        {
+            "ss_id": 4,
+            "metric_id": 217,
+            "measured_on": pd.Timestamp("2018-06-05 12:07:00"),
+            "source_file": "late.parquet",
+        }
+    ]
+
+    # The day was rebuilt (a new file landed in it) and holds the same facts as before.
+    def system_4_day(frame: pd.DataFrame) -> pd.DataFrame:
+        mask = (frame["ss_id"] == 4) & (frame["local_date"] == pd.Timestamp("2018-06-05").date())
+        return frame[mask].sort_values("timestamp").reset_index(drop=True)
+
+    assert len(system_4_day(first_build.facts)) == 96
+    pd.testing.assert_frame_equal(
+        system_4_day(first_build.facts).drop(columns="source_modified_at"),
+        system_4_day(second_build.facts).drop(columns="source_modified_at"),
+    )
 
 
 def test_site_change_is_a_new_snapshot_version(first_build: Built, second_build: Built) -> None:
@@ -286,4 +330,4 @@ def test_incremental_builds_equal_a_full_refresh(
         )
         assert len(incremental) > 0, name
         pd.testing.assert_frame_equal(incremental, full, check_exact=False, rtol=1e-12)
-    assert second_build.rejected_count == full_refresh_build.rejected_count
+    assert len(second_build.rejected) == len(full_refresh_build.rejected)

@@ -1,6 +1,8 @@
 {#- Every delivered measurement with its UTC time, scaled value and the decision staging takes
     about it: `rejection_reason` is null for the one row kept per (ss_id, metric_id,
     measured_at). {{ doc('pvdaq_time_rule') }} {{ doc('pvdaq_duplicate_rule') }} -#}
+{%- set plausible_ranges = var('pv_plausible_value_ranges') %}
+
 with delivered as (
     select
         ss_id,
@@ -61,6 +63,15 @@ checked as (
             when is_nonexistent_local_time then 'nonexistent_local_time'
             when local_date is null or to_date(measured_on) != local_date
                 then 'outside_day_partition'
+            when
+                abs(value) = double('infinity')
+                {%- for units_name, bounds in plausible_ranges.items() %}
+                    or (
+                        units = '{{ units_name }}'
+                        and (value < {{ bounds[0] }} or value > {{ bounds[1] }})
+                    )
+                {%- endfor %}
+                then 'implausible_value'
         end as check_reason
     from converted
 ),
