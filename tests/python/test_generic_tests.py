@@ -277,6 +277,34 @@ MOVING_BAD = _csv(
 #   ln[100,1,1,2] = [4.605,0,0,0.693] mean 1.325 sd 2.211: z = -0.60;
 #   s1 07:00 ln 30 = 3.401 vs ln[12,11,10,12] mean 2.4176 sd 0.08694: z = 11.3        fail -> 1
 
+COUNTER_POWER = _csv(
+    """
+    window_id,energy_mwh,mean_power_mw,from_at,to_at,reading_count,spans_gap
+    1,3600,3600,2024-01-01 00:00:00,2024-01-01 01:00:00,3600,false
+    2,0,3600,2024-01-01 00:00:00,2024-01-01 01:00:00,3600,false
+    3,1090,1000,2024-01-01 00:00:00,2024-01-01 01:00:00,3600,false
+    4,1110,1000,2024-01-01 00:00:00,2024-01-01 01:00:00,3600,false
+    5,0,1000,2024-01-01 00:00:00,2024-01-01 01:00:00,4,false
+    6,0,1000,2024-01-01 01:00:00,2024-01-01 01:00:00,1,false
+    7,,1000,2024-01-01 00:00:00,2024-01-01 01:00:00,3600,false
+    8,-1000,-2000,2024-01-01 00:00:00,2024-01-01 00:30:00,1800,false
+    9,5000,1000,2024-01-01 00:00:00,2024-01-01 02:00:00,3600,true
+    10,3,0,2024-01-01 00:00:00,2024-01-01 01:00:00,3600,false
+    11,2,0,2024-01-01 00:00:00,2024-01-01 01:00:00,3600,false
+    """
+)
+# min 60 readings per hour, relative 0.1, absolute 2 (expected = mean power x elapsed hours):
+#   1: 3600 vs 3600                                                    pass
+#   2: 0 vs 3600: |diff| 3600 > 2 + 360                                fail (stuck counter)
+#   3: 1090 vs 1000: 90 <= 2 + 100                                     pass
+#   4: 1110 vs 1000: 110 > 102                                         fail
+#   5: 4 readings in 1 h < 60: not tested; 6: no time elapsed; 7: null counter change
+#   8: -1000 vs -2000 x 0.5 h = -1000                                  pass (exporting)
+#   9: 5000 vs 1000 x 2 h = 2000 (3,600 readings in 2 h: dense)        fail (a gap window)
+#  10: 3 vs 0: 3 > 2                                                   fail; 11: 2 vs 0: pass
+# -> 4 (2, 4, 9, 10); row_condition "not spans_gap" -> 3;
+#    row_condition "window_id in (1, 3, 5, 6, 7, 8, 11)" -> pass
+
 # Datasets holding nulls are dbt models over inline values rather than seeds: dbt-spark's
 # session seed loader binds a missing CSV value as the text 'None', not as null.
 VALUE_MODELS: dict[str, str] = {
@@ -284,6 +312,7 @@ VALUE_MODELS: dict[str, str] = {
     "pair_bad": PAIR_BAD,
     "unique_bad": UNIQUE_BAD,
     "increasing_bad": INCREASING_BAD,
+    "counter_power": COUNTER_POWER,
 }
 SEEDS: dict[str, str] = {
     "meter_readings_good": METER_READINGS_GOOD,
@@ -316,6 +345,15 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
     "series_ms": {"run_id": "string", "sample_at": "timestamp"},
     "moving_good": {"sensor_id": "string", "reading_at": "timestamp", "value": "double"},
     "moving_bad": {"sensor_id": "string", "reading_at": "timestamp", "value": "double"},
+    "counter_power": {
+        "window_id": "int",
+        "energy_mwh": "double",
+        "mean_power_mw": "double",
+        "from_at": "timestamp",
+        "to_at": "timestamp",
+        "reading_count": "int",
+        "spans_gap": "boolean",
+    },
 }
 
 
@@ -518,6 +556,30 @@ models:
           - expect_column_values_to_be_increasing:
               name: increasing_bad_one_series
               arguments: {sort_column: reading_at}
+
+  - name: counter_power
+    data_tests:
+      - expect_counter_change_to_match_power:
+          name: counter_power_bad
+          arguments: &counter_power_arguments
+            counter_change_column: energy_mwh
+            mean_power_column: mean_power_mw
+            from_column: from_at
+            to_column: to_at
+            reading_count_column: reading_count
+            min_readings_per_hour: 60
+            relative_tolerance: 0.1
+            absolute_tolerance: 2
+      - expect_counter_change_to_match_power:
+          name: counter_power_bad_row_condition
+          arguments:
+            <<: *counter_power_arguments
+            row_condition: not spans_gap
+      - expect_counter_change_to_match_power:
+          name: counter_power_good
+          arguments:
+            <<: *counter_power_arguments
+            row_condition: "window_id in (1, 3, 5, 6, 7, 8, 11)"
 """
 
 EXPECTED_FAILURES: dict[str, tuple[str, int]] = {
@@ -559,6 +621,9 @@ EXPECTED_FAILURES: dict[str, tuple[str, int]] = {
     "moving_bad_sigma_20": ("expect_column_values_to_be_within_n_moving_stdevs", 1),
     "moving_bad_sigma_20_s1_only": ("expect_column_values_to_be_within_n_moving_stdevs", 0),
     "moving_bad_take_logs": ("expect_column_values_to_be_within_n_moving_stdevs", 1),
+    "counter_power_bad": ("expect_counter_change_to_match_power", 4),
+    "counter_power_bad_row_condition": ("expect_counter_change_to_match_power", 3),
+    "counter_power_good": ("expect_counter_change_to_match_power", 0),
 }
 
 DBT_PROJECT_YML = """
