@@ -388,7 +388,7 @@ def test_times_in_a_named_zone_are_converted_to_utc(
         [
             "run",
             "--select",
-            "stg_energy_meters__readings",
+            "+stg_energy_meters__readings",
             "--vars",
             "{meters_source_time_zone: Europe/Berlin}",
         ],

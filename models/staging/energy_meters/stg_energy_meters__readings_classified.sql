@@ -1,9 +1,12 @@
-{{ config(materialized='ephemeral') }}
+{{ config(materialized='table') }}
 
 {#-
   Every landing row, parsed and classified: `rejection_reason` is null for a usable reading
   that is the one kept for its (meter_id, reading_at). The readings view and the rejected-rows
   view both select from here, so every delivered row lands in exactly one of them.
+  A table rather than a view or CTE: the landing CSV is then parsed and deduplicated once per
+  build, not once for every model and data test downstream (at per-second readings the parse
+  dominates each of them).
 -#}
 
 with source_rows as (
