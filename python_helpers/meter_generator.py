@@ -11,8 +11,13 @@ value so that it can fall without turning negative.
 
 Determinism: the output depends only on the arguments other than `--chunk-rows`. Random
 numbers are drawn per (seed, hour, block of 100 meters), so the chunk size changes only how
-rows are split into files. Files are written in chunks (`readings_00000.csv`, ...), each
-holding whole hours of a block of meters, never the whole data set in memory.
+rows are split into files. Files are written in chunks named after the first reading time
+and a sequence number (`readings_20240101T000000_00000.csv`, ...), each holding whole hours
+of a block of meters, never the whole data set in memory. A later `--start` into the same
+folder adds files instead of replacing them, as a new delivery to the landing folder would;
+its counters start from new random values, not where the earlier files' counters ended, so
+the hour where the two meet shows a counter jump (which the counter-vs-power data test
+reports).
 
 Run: `telemetry-generate-meters --meters 100 --hours 24 --out landing/energy_meters` or
 `python -m python_helpers.meter_generator ...`.
@@ -132,6 +137,7 @@ def write_readings(config: GeneratorConfig, out_dir: Path, *, progress: bool = T
     A new file is started once the current one holds at least `chunk_rows` rows.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    name_prefix = f"readings_{config.start.astype(datetime):%Y%m%dT%H%M%S}"
     total = config.meters * config.hours * SECONDS_PER_HOUR
     options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
     files: list[Path] = []
@@ -143,7 +149,7 @@ def write_readings(config: GeneratorConfig, out_dir: Path, *, progress: bool = T
                 if handle is None or rows_in_file >= config.chunk_rows:
                     if handle is not None:
                         handle.close()
-                    path = out_dir / f"readings_{len(files):05d}.csv"
+                    path = out_dir / f"{name_prefix}_{len(files):05d}.csv"
                     files.append(path)
                     handle = open(path, "wb")  # noqa: SIM115 - closed when the chunk is full
                     handle.write(HEADER)

@@ -24,10 +24,22 @@ def _file_bytes(folder: Path) -> bytes:
     return b"".join(path.read_bytes() for path in sorted(folder.glob("*.csv")))
 
 
+def test_a_later_start_adds_files_to_the_folder(tmp_path: Path) -> None:
+    first = GeneratorConfig(meters=1, hours=1, seed=1, start=np.datetime64("2024-05-01T00:00"))
+    second = GeneratorConfig(meters=1, hours=1, seed=1, start=np.datetime64("2024-05-02T00:00"))
+    write_readings(first, tmp_path, progress=False)
+    write_readings(second, tmp_path, progress=False)
+    assert sorted(path.name for path in tmp_path.glob("*.csv")) == [
+        "readings_20240501T000000_00000.csv",
+        "readings_20240502T000000_00000.csv",
+    ]
+    assert len(_read_all(tmp_path)) == 2 * 3600
+
+
 def test_writes_one_reading_per_second_per_meter(tmp_path: Path) -> None:
     config = GeneratorConfig(meters=3, hours=2, seed=1, start=np.datetime64("2024-05-01T10:00"))
     files = write_readings(config, tmp_path, progress=False)
-    assert [path.name for path in files] == ["readings_00000.csv"]
+    assert [path.name for path in files] == ["readings_20240501T100000_00000.csv"]
     assert files[0].read_text().splitlines()[0] == "meter,time,energy,power"
     frame = _read_all(tmp_path)
     assert len(frame) == 3 * 2 * 3600
@@ -122,5 +134,6 @@ def test_command_line_entry_points(tmp_path: Path) -> None:
     )
     assert "wrote 7,200 readings" in completed.stderr
     assert _file_bytes(tmp_path / "a") == _file_bytes(tmp_path / "b")
-    assert "2024-02-29 23:59:59" in (tmp_path / "a" / "readings_00000.csv").read_text()
+    written = (tmp_path / "a" / "readings_20240229T230000_00000.csv").read_text()
+    assert "2024-02-29 23:59:59" in written
     assert main(["--meters", "0", "--hours", "1", "--out", str(tmp_path / "c")]) == 2

@@ -75,8 +75,18 @@ X,2024-01-01 06:00:01,10,-Infinity
 """
 LATE_READING = "meter,time,energy,power\nA,2024-01-01 04:50:00,1510,200\n"
 # Lands after the last build covered its day and lies before the next build's re-computed
-# days (lookback 0): kept out of the windows until a full refresh, and warned about.
-TOO_LATE_READING = "meter,time,energy,power\nA,2023-12-31 23:10,900,300\n"
+# days (lookback 0): kept out of the windows until a full refresh, and warned about. The same
+# file re-delivers E's 10:45 reading with a higher counter (it replaces the stored kept row)
+# and brings a row with an unparseable time (its null day holds a stored one already).
+TOO_LATE_FILE = (
+    "meter,time,energy,power\n"
+    "A,2023-12-31 23:10,900,300\n"
+    "E,2024-01-01 10:45,4200,-900\n"
+    "X,yesterday,10,5\n"
+)
+# Appended to a landing file already stored: incremental runs skip stored file names, so only
+# the full refresh reads it.
+ROW_ADDED_TO_A_STORED_FILE = "Q,2024-01-01 07:00,1,1\n"
 COVERAGE_TEST = "assert_meter_windows_hold_every_staged_reading"
 COUNTER_POWER_TEST = "assert_meter_counter_change_matches_power"
 
@@ -96,6 +106,22 @@ def stuck_counter_csv() -> str:
         counter = 10_000 + 30 * min(step, 120)
         rows.append(f"S,{start + timedelta(seconds=30 * step):%Y-%m-%d %H:%M:%S},{counter},3600")
     return "meter,time,energy,power\n" + "\n".join(rows) + "\n"
+
+
+def _classified(spark: SparkSession) -> pd.DataFrame:
+    frame = spark.table(f"{SCHEMA}.stg_energy_meters__readings_classified").toPandas()
+    keys = [
+        "source_file",
+        "meter_id",
+        "reading_at",
+        "energy_milliwatt_hours",
+        "power_milliwatts",
+        "meter_text",
+        "reading_time_text",
+        "energy_text",
+        "power_text",
+    ]
+    return frame.sort_values(keys).reset_index(drop=True)
 
 
 def _t(text: str) -> datetime:
@@ -183,12 +209,14 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     day_one = _mart(spark)
 
     shutil.copy(generated[1], meters / "readings_2024-01-02.csv")
-    (meters / "late_2024-01-02.csv").write_text(LATE_READING)
+    # A quote and a backslash in the name: incremental runs list stored names as SQL literals.
+    (meters / "late_2024-01-02 (re'sent\\).csv").write_text(LATE_READING)
     incremental_build = dbt_project.run(
         ["build", *SELECT_WITH_SUMMARY, *VARS], schema=SCHEMA, landing_dir=landing
     )
     incremental = _mart(spark)
     incremental_windows = _intermediate(spark)
+    incremental_classified = _classified(spark)
     staged = spark.table(f"{SCHEMA}.stg_energy_meters__readings").toPandas()
     rejected = spark.table(f"{SCHEMA}.stg_energy_meters__rejected_readings").toPandas()
     raw_rows = sum(len(path.read_text().splitlines()) - 1 for path in meters.glob("*.csv"))
@@ -197,14 +225,18 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     dbt_project.run(["run", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
     rerun = _mart(spark)
     rerun_windows = _intermediate(spark)
+    rerun_classified = _classified(spark)
 
     dbt_project.run(["run", *SELECT, *VARS, "--full-refresh"], schema=SCHEMA, landing_dir=landing)
     full_refresh = _mart(spark)
     full_refresh_windows = _intermediate(spark)
 
-    (meters / "too_late_2023-12-31.csv").write_text(TOO_LATE_READING)
+    (meters / "too_late_2023-12-31.csv").write_text(TOO_LATE_FILE)
+    with (meters / "edge_cases.csv").open("a") as stored_file:
+        stored_file.write(ROW_ADDED_TO_A_STORED_FILE)
     too_late_build = dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
     after_too_late = _mart(spark)
+    after_too_late_classified = _classified(spark)
     refreshed_build = dbt_project.run(
         ["build", *SELECT, *VARS, "--full-refresh"], schema=SCHEMA, landing_dir=landing
     )
@@ -228,6 +260,10 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
         "after_too_late": after_too_late,
         "coverage_after_refresh": node_result(refreshed_build, COVERAGE_TEST),
         "after_refresh": _mart(spark),
+        "incremental_classified": incremental_classified,
+        "rerun_classified": rerun_classified,
+        "after_too_late_classified": after_too_late_classified,
+        "after_refresh_classified": _classified(spark),
     }
 
 
@@ -411,3 +447,32 @@ def test_times_in_a_named_zone_are_converted_to_utc(
         pd.Timestamp("2024-03-31 01:30"),
         pd.Timestamp("2024-10-27 00:30"),
     ]
+
+
+def test_landing_rows_are_parsed_once_and_reclassified_with_later_files(scenario: dict) -> None:
+    """The classified table is incremental: a run with no new file keeps it as it is; a new
+    file's rows are ranked with the stored rows of their days (E's re-delivered 10:45 reading
+    with the higher counter is kept, the stored one becomes a conflicting duplicate) and of
+    the null day (the stored unparseable time stays); stored file names are not read again."""
+    pd.testing.assert_frame_equal(scenario["incremental_classified"], scenario["rerun_classified"])
+
+    incremental = scenario["after_too_late_classified"]
+    refreshed = scenario["after_refresh_classified"]
+    added_row = refreshed["meter_id"] == "Q"
+    assert added_row.sum() == 1 and not (incremental["meter_id"] == "Q").any()
+    pd.testing.assert_frame_equal(incremental, refreshed[~added_row].reset_index(drop=True))
+
+    e_1045 = incremental[
+        (incremental["meter_id"] == "E") & (incremental["reading_at"] == _t("2024-01-01 10:45"))
+    ]
+    by_counter = dict(
+        zip(e_1045["energy_milliwatt_hours"], e_1045["rejection_reason"], strict=True)
+    )
+    assert by_counter == {
+        4200.0: None,
+        4100.0: "conflicting_duplicate",
+        4000.0: "conflicting_duplicate",
+    }
+    unparseable = incremental[incremental["rejection_reason"] == "unparseable_time"]
+    assert sorted(unparseable["reading_time_text"]) == ["2024-01-01 25:00", "yesterday"]
+    assert unparseable["reading_date"].isna().all()

@@ -1,13 +1,53 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='insert_overwrite',
+        partition_by=['reading_date'],
+        on_schema_change='fail'
+    )
+}}
 
 {#-
   Every landing row, parsed and classified: `rejection_reason` is null for a usable reading
   that is the one kept for its (meter_id, reading_at). The readings view and the rejected-rows
   view both select from here, so every delivered row lands in exactly one of them.
-  A table rather than a view or CTE: the landing CSV is then parsed and deduplicated once per
-  build, not once for every model and data test downstream (at per-second readings the parse
-  dominates each of them).
+
+  The delivered text is kept for the rows that fail to parse; a parsed row (a kept reading
+  or a duplicate) is stored with its parsed values only.
+
+  Stored rather than a view so that the landing rows, whose parsing and ranking by (meter,
+  time) dominate every query over per-second readings, are classified once: an incremental
+  run parses only the landing files whose names are not stored yet, and ranks their rows
+  together with the stored rows of the UTC days they touch (a duplicate may arrive in a later
+  file), overwriting those days' partitions.
 -#}
+
+{#-
+  Incremental runs: `new_files_filter` keeps the landing files whose names are not stored yet
+  (a list of literals, not a subquery, so that Spark skips the stored files when it lists the
+  folder instead of parsing them and discarding their rows); `restated_days` are the UTC
+  days (null for an unparseable time) of those files' rows, whose stored rows are ranked again.
+-#}
+{%- set new_files_filter = '' -%}
+{%- set restated_days = [] -%}
+{%- if is_incremental() and execute -%}
+{%- set stored_query = 'select distinct source_file from ' ~ this -%}
+{%- set stored_files = run_query(stored_query).columns[0].values() -%}
+{%- if stored_files -%}
+    {%- set new_files_filter -%}
+        where landing_rows._metadata.file_name not in (
+        {%- for file_name in stored_files -%}
+            {{ quoted_string_literal(file_name) }}{{ ', ' if not loop.last }}
+        {%- endfor -%}
+        )
+    {%- endset -%}
+{%- endif -%}
+{%- set restated_days = run_query(
+    'select distinct cast(to_date(' ~ energy_meters_reading_at('landing_rows.time')
+    ~ ') as string) from ' ~ source('energy_meters', 'raw_readings')
+    ~ ' as landing_rows ' ~ new_files_filter
+).columns[0].values() -%}
+{%- endif %}
 
 with source_rows as (
     select
@@ -17,6 +57,7 @@ with source_rows as (
         landing_rows.power as power_text,
         landing_rows._metadata.file_name as source_file
     from {{ source('energy_meters', 'raw_readings') }} as landing_rows
+    {{ new_files_filter }}
 ),
 
 parsed_rows as (
@@ -27,10 +68,7 @@ parsed_rows as (
         power_text,
         source_file,
         nullif(trim(meter_text), '') as meter_id,
-        coalesce(
-            try_to_timestamp(trim(reading_time_text), 'yyyy-MM-dd HH:mm:ss'),
-            try_to_timestamp(trim(reading_time_text), 'yyyy-MM-dd HH:mm')
-        ) as reading_at_local,
+        {{ energy_meters_reading_at('reading_time_text') }} as reading_at,
         try_cast(trim(energy_text) as double) as energy_milliwatt_hours,
         try_cast(trim(power_text) as double) as power_milliwatts
     from source_rows
@@ -44,14 +82,12 @@ checked_rows as (
         power_text,
         source_file,
         meter_id,
-        to_utc_timestamp(
-            reading_at_local, '{{ var("meters_source_time_zone") }}'
-        ) as reading_at,
+        reading_at,
         energy_milliwatt_hours,
         power_milliwatts,
         case
             when meter_id is null then 'missing_meter_id'
-            when reading_at_local is null then 'unparseable_time'
+            when reading_at is null then 'unparseable_time'
             when
                 energy_milliwatt_hours is null
                 or isnan(energy_milliwatt_hours)
@@ -66,23 +102,90 @@ checked_rows as (
     from parsed_rows
 ),
 
+{% if restated_days %}
+-- The stored rows of every day a new row falls on (rows with an unparseable time share the
+-- null day), with their parse outcome: a stored duplicate or kept reading is ranked again.
+restated_rows as (
+    select
+        stored_rows.meter_text,
+        stored_rows.reading_time_text,
+        stored_rows.energy_text,
+        stored_rows.power_text,
+        stored_rows.source_file,
+        stored_rows.meter_id,
+        stored_rows.reading_at,
+        stored_rows.energy_milliwatt_hours,
+        stored_rows.power_milliwatts,
+        case
+            when
+                stored_rows.rejection_reason not in ('exact_duplicate', 'conflicting_duplicate')
+                then stored_rows.rejection_reason
+        end as parse_failure
+    from {{ this }} as stored_rows
+    {%- set dated = restated_days | reject('none') | list %}
+    where
+        {%- if dated %}
+            stored_rows.reading_date in (
+            {%- for day in dated -%}
+                date'{{ day }}'{{ ', ' if not loop.last }}
+            {%- endfor -%}
+            )
+        {%- endif %}
+        {%- if dated and none in restated_days %} or{% endif %}
+        {%- if none in restated_days %} stored_rows.reading_date is null{% endif %}
+),
+
+{% endif %}
+-- The delivered text travels with the rows that failed to parse only, so that the shuffle and
+-- sort of every reading by (meter, time) below carry no text.
+classified_input as (
+    select
+        case when parse_failure is not null then meter_text end as meter_text,
+        case when parse_failure is not null then reading_time_text end as reading_time_text,
+        case when parse_failure is not null then energy_text end as energy_text,
+        case when parse_failure is not null then power_text end as power_text,
+        source_file,
+        meter_id,
+        reading_at,
+        energy_milliwatt_hours,
+        power_milliwatts,
+        parse_failure
+    from checked_rows
+    {%- if restated_days %}
+        union all
+        select
+            meter_text,
+            reading_time_text,
+            energy_text,
+            power_text,
+            source_file,
+            meter_id,
+            reading_at,
+            energy_milliwatt_hours,
+            power_milliwatts,
+            parse_failure
+        from restated_rows
+    {%- endif %}
+),
+
+-- One window over every row (a second pass over the failures would parse the landing files
+-- twice); rows that failed to parse are grouped apart and their ranks are not used.
 ranked_rows as (
     select
         *,
         row_number() over (
-            partition by meter_id, reading_at
+            partition by meter_id, reading_at, parse_failure
             order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
         ) as duplicate_rank,
         first_value(energy_milliwatt_hours) over (
-            partition by meter_id, reading_at
+            partition by meter_id, reading_at, parse_failure
             order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
         ) as kept_energy_milliwatt_hours,
         first_value(power_milliwatts) over (
-            partition by meter_id, reading_at
+            partition by meter_id, reading_at, parse_failure
             order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
         ) as kept_power_milliwatts
-    from checked_rows
-    where parse_failure is null
+    from classified_input
 )
 
 select
@@ -96,27 +199,13 @@ select
     energy_milliwatt_hours,
     power_milliwatts,
     case
+        when parse_failure is not null then parse_failure
         when duplicate_rank = 1 then null
         when
             energy_milliwatt_hours = kept_energy_milliwatt_hours
             and power_milliwatts = kept_power_milliwatts
             then 'exact_duplicate'
         else 'conflicting_duplicate'
-    end as rejection_reason
+    end as rejection_reason,
+    to_date(reading_at) as reading_date
 from ranked_rows
-
-union all
-
-select
-    meter_text,
-    reading_time_text,
-    energy_text,
-    power_text,
-    source_file,
-    meter_id,
-    reading_at,
-    energy_milliwatt_hours,
-    power_milliwatts,
-    parse_failure as rejection_reason
-from checked_rows
-where parse_failure is not null

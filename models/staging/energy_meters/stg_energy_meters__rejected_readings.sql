@@ -5,6 +5,8 @@ select
     power_text,
     meter_id,
     reading_at,
+    energy_milliwatt_hours,
+    power_milliwatts,
     rejection_reason,
     source_file
 from {{ ref('stg_energy_meters__readings_classified') }}
