@@ -17,6 +17,7 @@ when the gap is short enough, else left null.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -418,7 +419,9 @@ def clean_readings(
     selected = readings.select("turbine_id", "reading_at", *MEASURES)
     since_ts: Column | None = None
     if since is not None:
-        since_ts = F.lit(dt.datetime.combine(since, dt.time())).cast("timestamp")
+        # Epoch seconds, not a datetime literal: PySpark reads a naive datetime in the driver
+        # process's local time zone, which would move the cutoff off UTC midnight.
+        since_ts = F.timestamp_seconds(F.lit(calendar.timegm(since.timetuple())))
         earliest = F.timestamp_seconds(F.unix_seconds(since_ts) - F.lit(params.history_seconds))
         selected = selected.filter(F.col("reading_at") >= earliest)
     aligned = align_to_cadence(selected, params.cadence_minutes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 
 import numpy as np
 import pytest
@@ -331,6 +332,25 @@ def test_incremental_window_equals_full_computation(spark, registry, limits):
     expected = {key: row for key, row in full.items() if key[1] >= _hour(48)}
     assert partial == expected
     assert len(partial) == 24
+
+
+def test_incremental_cutoff_is_utc_midnight_whatever_the_driver_time_zone(
+    spark, registry, limits, monkeypatch
+):
+    """The `since` date is a UTC date: a driver process in New York (UTC-5 in January) still
+    returns the 24 steps from 00:00 UTC, not from 05:00 UTC."""
+    rows = [(1, h, 10.0, 90.0, 2.0) for h in range(72)]
+    readings = _readings(spark, rows)  # converted to Spark values under the session's UTC
+    since = (START + dt.timedelta(days=2)).date()
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        result = clean_readings(readings, registry, limits, PARAMS, since=since)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    hours = sorted(row.reading_at for row in result.collect())
+    assert hours == [_hour(h) for h in range(48, 72)]
 
 
 def test_align_to_cadence_averages_the_readings_of_a_step(spark: SparkSession):
