@@ -327,13 +327,17 @@ def incremental_runs(dbt_project, spark: SparkSession, tmp_path_factory) -> dict
     landing = tmp_path_factory.mktemp("wind_incremental")
     folder = landing / "wind_turbines"
     folder.mkdir()
+    schema = "wind_e2e_incremental"
+    build = ["build", *SELECT, *MODELS_AND_SINGULAR_TESTS]
+    # The first build finds no file yet: the tables exist and are empty, and the first
+    # delivery is loaded by an incremental run.
+    dbt_project.run([*build, "--full-refresh"], schema=schema, landing_dir=landing)
+    before_first_delivery = _snapshot(spark, schema)
     tails = {}
     for group in (1, 2, 3):
         head, tails[group] = _split(group)
         _write(folder / f"data_group_{group}.csv", head)
-    schema = "wind_e2e_incremental"
-    build = ["build", *SELECT, *MODELS_AND_SINGULAR_TESTS]
-    dbt_project.run([*build, "--full-refresh"], schema=schema, landing_dir=landing)
+    dbt_project.run(build, schema=schema, landing_dir=landing)
     first = _snapshot(spark, schema)
     dbt_project.run(build, schema=schema, landing_dir=landing)
     rerun = _snapshot(spark, schema)
@@ -353,6 +357,7 @@ def incremental_runs(dbt_project, spark: SparkSession, tmp_path_factory) -> dict
     after_withheld_rows = _snapshot(spark, schema)
     refreshed = dbt_project.run([*build, "--full-refresh"], schema=schema, landing_dir=landing)
     return {
+        "before_first_delivery": before_first_delivery,
         "first": first,
         "rerun": rerun,
         "appended": appended,
@@ -363,6 +368,14 @@ def incremental_runs(dbt_project, spark: SparkSession, tmp_path_factory) -> dict
         "coverage_after_refresh": node_result(refreshed, COVERAGE_TEST),
         "refreshed": _snapshot(spark, schema),
     }
+
+
+def test_a_build_before_any_delivery_leaves_empty_tables_that_later_runs_fill(incremental_runs):
+    for name, table in incremental_runs["before_first_delivery"].items():
+        assert table.empty, name
+    first = incremental_runs["first"]
+    assert len(first["fct_turbine_readings"]) == 15 * 20 * 24 - len(WITHHELD_KEYS)
+    assert len(first["fct_turbine_power_summary"]) > 0
 
 
 def test_rerun_without_new_data_changes_nothing(incremental_runs):

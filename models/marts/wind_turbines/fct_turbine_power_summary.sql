@@ -25,9 +25,13 @@ with readings as (
         where
             reading_at >= (
                 select
-                    date_trunc(
-                        '{{ period }}',
-                        date_sub(max(stored.period_start_date), {{ var('wind_lookback_days') }})
+                    coalesce(
+                        date_trunc(
+                            '{{ period }}',
+                            date_sub(max(stored.period_start_date), {{ var('wind_lookback_days') }})
+                        ),
+                        -- an empty table (a first build before any delivery) takes every row
+                        timestamp '1900-01-01 00:00:00'
                     )
                 from {{ this }} as stored
             )

@@ -19,9 +19,16 @@ with cleaned as (
         reading_date
     from {{ ref('int_wind_turbines__cleaned_hourly') }}
     {% if is_incremental() %}
+        -- an empty table (a first build before any delivery) takes every day
         where
             reading_date >= (
-                select date_sub(max(stored_readings.reading_date), {{ var('wind_lookback_days') }})
+                select
+                    coalesce(
+                        date_sub(
+                            max(stored_readings.reading_date), {{ var('wind_lookback_days') }}
+                        ),
+                        date '1900-01-01'
+                    )
                 from {{ this }} as stored_readings
             )
     {% endif %}
