@@ -203,6 +203,8 @@ BAD_CSV = """,time,value,field,cell_id,robot_id,run_uuid,sensor_type
 23,2022-1-23T20:40:00.000Z,1.0,fz,1,2,12405186538561671661,load_cell
 24,20:40:00.123456789012Z,1.0,fz,1,2,12405186538561671661,load_cell
 25,2022-11-23T20:40:00.5Z,-Infinity,fz,1,2,12405186538561671661,load_cell
+26,2022-11-23T20:40:00.5Z,1.0,fz,1,3000000000,12405186538561671661,load_cell
+27,2022-11-23T20:40:00.5Z,1.0,fz,1,1.5,12405186538561671661,load_cell
 """
 EXPECTED_REJECTIONS = {
     "exact_duplicate": 1,  # row 6
@@ -212,7 +214,7 @@ EXPECTED_REJECTIONS = {
     "non_numeric_value": 1,
     "unknown_field": 1,
     "sensor_type_mismatch": 1,
-    "unknown_robot_id": 1,
+    "unknown_robot_id": 3,  # rows 14, 26 (beyond the int range), 27 (not a whole number)
     "unparseable_time": 4,  # rows 15, 16, 23, 24 (a cast alone accepts 16, 23 and 24)
     "missing_run_uuid": 1,
     "malformed_run_uuid": 1,
@@ -276,6 +278,13 @@ def test_bad_rows_rejected_with_reasons(spark: SparkSession, bad_build: str):
     delivered = 2 * len(BAD_CSV.strip().splitlines()[1:]) + 3 + 2
     assert staged.count() + rejected.count() == delivered  # nothing vanishes
     assert rejected.where("source_file is null").count() == 0
+    # An id outside the configured ones is kept as text and never cast: 3000000000 would
+    # overflow the int (an error under ANSI mode), 1.5 would become robot 1.
+    parsed = spark.table(f"{bad_build}.base_robot_forming__parsed_sensor_readings")
+    unknown_ids = parsed.where("rejection_reason = 'unknown_robot_id'").collect()
+    assert sorted((r.robot_id_text, r.robot_id) for r in unknown_ids) == [
+        (text, None) for text in ("1.5", "1.5", "3", "3", "3000000000", "3000000000")
+    ]
 
 
 def test_bad_input_kept_rows_flags_and_run_uuids(spark: SparkSession, bad_build: str):

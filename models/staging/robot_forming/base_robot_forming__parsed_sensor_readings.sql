@@ -115,7 +115,12 @@ select
     run_uuid_clean as run_uuid,
     parsed_time as time,  -- noqa: RF04
     field_text as field,  -- noqa: RF04
-    cast(robot_id_number as int) as robot_id,
+    -- only a configured id is cast: an id such as 3000000000 would overflow the int (an
+    -- error under ANSI mode) and 1.5 would truncate to 1
+    case
+        when robot_id_number in ({{ var('robot_ids') | join(', ') }})
+            then cast(robot_id_number as int)
+    end as robot_id,
     sensor_type_text as sensor_type,
     value_number as value,  -- noqa: RF04
     value_number < min_plausible_value
