@@ -77,7 +77,9 @@
   {%- set root = env_var('TELEMETRY_LANDING_DIR', '') -%}
   {%- if not root -%}
     {{ exceptions.raise_compiler_error(
-        'Set TELEMETRY_LANDING_DIR to the landing location (e.g. /Volumes/<catalog>/<schema>/landing).') }}
+        'Set TELEMETRY_LANDING_DIR to the landing location: a path under a Unity Catalog '
+        ~ 'external location (e.g. s3://<bucket>/telemetry/landing); tables cannot be defined '
+        ~ 'on a volume.') }}
   {%- endif -%}
   {{ return(root.rstrip('/')) }}
 {%- endmacro %}

@@ -5,6 +5,9 @@ dbt reports settings in the wrong place (a custom key directly in `config`, `met
 accepted are the two Python-model settings of dbt-databricks that the adapter reads from the
 model config itself (README, "Running on Databricks"); moving them under `config.meta` would
 silently drop them from the serverless job.
+
+The run-start check that stops a run on a SQL warehouse (where partition overwrites would
+replace whole tables) is exercised here too, without a connection.
 """
 
 from __future__ import annotations
@@ -51,3 +54,34 @@ def test_databricks_parse_warns_only_about_the_adapter_settings(tmp_path: Path):
     ]
     assert custom_keys == ADAPTER_KEYS_IN_CONFIG
     assert others == []
+
+
+# Worked out from the models' configs: every incremental model with insert_overwrite.
+PARTITION_OVERWRITE_MODELS = (
+    "fct_pv_measurements, fct_turbine_power_summary, fct_turbine_readings, "
+    "int_energy_meters__hourly_windows, int_wind_turbines__cleaned_hourly, "
+    "stg_energy_meters__readings_classified"
+)
+
+
+def test_a_sql_warehouse_run_stops_before_replacing_whole_tables(dbt_project: DbtProject):
+    """On a SQL warehouse dbt-databricks turns insert_overwrite into a whole-table replace;
+    the run-start check names the models and stops. The check is run through the local
+    target with the warehouse answer given, since no Databricks connection exists here."""
+
+    def check(on_sql_warehouse: bool):
+        return dbt_project.run(
+            [
+                "run-operation",
+                "assert_partition_overwrite_supported",
+                "--args",
+                f"{{on_sql_warehouse: {str(on_sql_warehouse).lower()}}}",
+            ],
+            schema="partition_overwrite_check",
+            expect_success=False,
+        )
+
+    log_file = dbt_project.work_dir / "logs" / "dbt.log"
+    assert not check(on_sql_warehouse=True).success
+    assert f"would replace the whole table): {PARTITION_OVERWRITE_MODELS}." in log_file.read_text()
+    assert check(on_sql_warehouse=False).success
