@@ -45,7 +45,10 @@ dashboards: setup  ## render the dashboards (analyses/dashboards) to target/dash
 lint: setup  ## ruff and sqlfluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models analyses snapshots
+	@# sqlfluff renders the models through dbt: against an empty warehouse of its own, so that
+	@# the result does not depend on local tables (nor wait for a running dbt command).
+	rm -rf target/lint_warehouse
+	TELEMETRY_WAREHOUSE_DIR=$(CURDIR)/target/lint_warehouse $(BIN)/sqlfluff lint models analyses snapshots
 
 parse-databricks: setup  ## compile-check every model for the databricks target (offline)
 	$(DBT) parse --target databricks --target-path target/databricks_parse

@@ -28,12 +28,15 @@ with readings as (
                     coalesce(
                         date_trunc(
                             '{{ period }}',
-                            date_sub(max(stored.period_start_date), {{ var('wind_lookback_days') }})
+                            date_sub(
+                                max(stored_periods.period_start_date),
+                                {{ var('wind_lookback_days') }}
+                            )
                         ),
                         -- an empty table (a first build before any delivery) takes every row
                         timestamp '1900-01-01 00:00:00'
                     )
-                from {{ this }} as stored
+                from {{ this }} as stored_periods
             )
     {% endif %}
 ),
