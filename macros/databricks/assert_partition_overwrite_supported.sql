@@ -6,19 +6,22 @@
 
   on_sql_warehouse: none = ask the connection (databricks target only); true/false to check
   the project's models without a connection.
+  selected: unique ids of the nodes the run builds; none = the run's selection. An empty
+  selection (as in `run-operation`) checks every model.
 -#}
-{% macro assert_partition_overwrite_supported(on_sql_warehouse=none) %}
+{% macro assert_partition_overwrite_supported(on_sql_warehouse=none, selected=none) %}
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- if on_sql_warehouse is none -%}
     {%- set on_sql_warehouse = target.type == 'databricks' and not adapter.is_cluster() -%}
   {%- endif -%}
   {%- if not on_sql_warehouse -%}{{ return('') }}{%- endif -%}
+  {%- if selected is none -%}{%- set selected = selected_resources -%}{%- endif -%}
   {%- set overwriting = [] -%}
   {%- for node in graph.nodes.values()
       if node.resource_type == 'model'
       and node.config.materialized == 'incremental'
       and node.config.incremental_strategy == 'insert_overwrite'
-      and (not selected_resources or node.unique_id in selected_resources) -%}
+      and (not selected or node.unique_id in selected) -%}
     {%- do overwriting.append(node.name) -%}
   {%- endfor -%}
   {%- if overwriting -%}

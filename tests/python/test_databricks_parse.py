@@ -66,22 +66,41 @@ PARTITION_OVERWRITE_MODELS = (
 
 def test_a_sql_warehouse_run_stops_before_replacing_whole_tables(dbt_project: DbtProject):
     """On a SQL warehouse dbt-databricks turns insert_overwrite into a whole-table replace;
-    the run-start check names the models and stops. The check is run through the local
-    target with the warehouse answer given, since no Databricks connection exists here."""
+    the run-start check names the selected such models and stops. The check is run through
+    the local target with the warehouse answer and the selection given, since no Databricks
+    connection exists here (and an in-process run-operation would see an earlier command's
+    selection)."""
+    log_file = dbt_project.work_dir / "logs" / "dbt.log"
 
-    def check(on_sql_warehouse: bool):
-        return dbt_project.run(
+    def check(on_sql_warehouse: bool, selected: list[str]) -> tuple[bool, str]:
+        """(success, log text of this invocation)."""
+        logged_before = log_file.stat().st_size if log_file.exists() else 0
+        result = dbt_project.run(
             [
                 "run-operation",
                 "assert_partition_overwrite_supported",
                 "--args",
-                f"{{on_sql_warehouse: {str(on_sql_warehouse).lower()}}}",
+                json.dumps({"on_sql_warehouse": on_sql_warehouse, "selected": selected}),
             ],
             schema="partition_overwrite_check",
             expect_success=False,
         )
+        with log_file.open() as handle:
+            handle.seek(logged_before)
+            return result.success, handle.read()
 
-    log_file = dbt_project.work_dir / "logs" / "dbt.log"
-    assert not check(on_sql_warehouse=True).success
-    assert f"would replace the whole table): {PARTITION_OVERWRITE_MODELS}." in log_file.read_text()
-    assert check(on_sql_warehouse=False).success
+    refused = "would replace the whole table): {}."
+    success, logged = check(on_sql_warehouse=True, selected=[])
+    assert not success
+    assert refused.format(PARTITION_OVERWRITE_MODELS) in logged
+    robot_and_wind = [
+        "model.telemetry_lakehouse.fct_turbine_readings",
+        "model.telemetry_lakehouse.int_robot_forming__kinematics",
+    ]
+    success, logged = check(on_sql_warehouse=True, selected=robot_and_wind)
+    assert not success
+    assert refused.format("fct_turbine_readings") in logged
+    success, _ = check(on_sql_warehouse=True, selected=robot_and_wind[1:])
+    assert success
+    success, _ = check(on_sql_warehouse=False, selected=[])
+    assert success

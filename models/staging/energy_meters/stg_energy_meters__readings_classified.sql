@@ -173,19 +173,14 @@ classified_input as (
 ranked_rows as (
     select
         *,
-        row_number() over (
-            partition by meter_id, reading_at, parse_failure
-            order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
-        ) as duplicate_rank,
-        first_value(energy_milliwatt_hours) over (
-            partition by meter_id, reading_at, parse_failure
-            order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
-        ) as kept_energy_milliwatt_hours,
-        first_value(power_milliwatts) over (
-            partition by meter_id, reading_at, parse_failure
-            order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
-        ) as kept_power_milliwatts
+        row_number() over same_reading as duplicate_rank,
+        first_value(energy_milliwatt_hours) over same_reading as kept_energy_milliwatt_hours,
+        first_value(power_milliwatts) over same_reading as kept_power_milliwatts
     from classified_input
+    window same_reading as (
+        partition by meter_id, reading_at, parse_failure
+        order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
+    )
 )
 
 select
