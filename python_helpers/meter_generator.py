@@ -4,20 +4,24 @@ Writes one reading per second for each of N meters over H hours, in the landing 
 the energy meters feed: `meter` (id, e.g. `M00001`), `time` (`yyyy-MM-dd HH:mm:ss`, UTC),
 `energy` (cumulative counter, integer mWh) and `power` (instantaneous, integer mW).
 
-Signal per meter: a base load between 50 W and 5 kW, a daily sinusoidal swing and random
-noise. About one meter in ten exports (negative power, falling counter). The counter is the
-running integral of power (mW x s / 3600 = mWh), floored to whole mWh, starting from a random
-value so that it can fall without turning negative.
+Signal per meter: a load between 50 W and 5 kW (about one meter in ten exports: negative
+power, falling counter) with a daily sinusoidal swing, sampled each second with random noise.
+The counter is the running integral of the reported power (mW x s / 3600 = mWh), floored to
+whole mWh. Each hour's integral equals the closed-form integral of the meter's load over that
+hour (the hour's noisy samples are scaled to it), so the counter at any hour follows from the
+hour alone: it starts from a random value (100-1,000 kWh) at 2024-01-01 00:00 UTC and
+continues from there whatever `--start` is. A delivery that starts where an earlier one
+ended continues its counters exactly; one that starts later shows the energy of the hours in
+between in its first counter step, as a meter that kept counting would.
 
-Determinism: the output depends only on the arguments other than `--chunk-rows`. Random
+Determinism: the output depends only on the arguments other than `--chunk-rows`, and the
+readings of a given meter and hour are the same in every delivery that holds them. Random
 numbers are drawn per (seed, hour, block of 100 meters), so the chunk size changes only how
 rows are split into files. Files are written in chunks named after the first reading time
 and a sequence number (`readings_20240101T000000_00000.csv`, ...), each holding whole hours
 of a block of meters, never the whole data set in memory. A later `--start` into the same
-folder adds files instead of replacing them, as a new delivery to the landing folder would;
-its counters start from new random values, not where the earlier files' counters ended, so
-the hour where the two meet shows a counter jump (which the counter-vs-power data test
-reports).
+folder adds files instead of replacing them, as a new delivery to the landing folder would.
+`--start` is on a whole hour.
 
 Run: `telemetry-generate-meters --meters 100 --hours 24 --out landing/energy_meters` or
 `python -m python_helpers.meter_generator ...`.
@@ -43,11 +47,19 @@ METERS_PER_BLOCK = 100
 EXPORTING_SHARE = 0.1
 DEFAULT_START = "2024-01-01T00:00:00"
 DEFAULT_START_TIME = np.datetime64(DEFAULT_START, "s")
+#: Where every meter's counter has its random initial value.
+COUNTER_EPOCH = DEFAULT_START_TIME
+SWING_AMPLITUDE = 0.3
+RADIANS_PER_SECOND = 2 * np.pi / 86_400.0
+# Sum over an hour's seconds s = a .. a + 3599 of sin(w s + phase) is
+# HOUR_SINE_SUM_FACTOR * sin(w (a + 1799.5) + phase) (sum of a sine over equal steps).
+HOUR_SINE_SUM_FACTOR = np.sin(1800 * RADIANS_PER_SECOND) / np.sin(RADIANS_PER_SECOND / 2)
+_UNIX_EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
 
 
 @dataclass(frozen=True)
 class GeneratorConfig:
-    """What to generate. `start` is a naive UTC time on a whole second."""
+    """What to generate. `start` is a naive UTC time on a whole hour, from 1970 on."""
 
     meters: int
     hours: int
@@ -60,6 +72,14 @@ class GeneratorConfig:
             raise ValueError("meters and hours must be at least 1")
         if self.chunk_rows < 1:
             raise ValueError("chunk_rows must be at least 1")
+        since_unix_epoch = int((self.start - _UNIX_EPOCH) / np.timedelta64(1, "s"))
+        if since_unix_epoch < 0 or since_unix_epoch % SECONDS_PER_HOUR:
+            raise ValueError("start must be on a whole hour, from 1970-01-01 on")
+
+    @property
+    def first_hour(self) -> int:
+        """Index of the first generated hour, counted from COUNTER_EPOCH (negative before)."""
+        return int((self.start - COUNTER_EPOCH) / np.timedelta64(SECONDS_PER_HOUR, "s"))
 
 
 @dataclass
@@ -69,7 +89,7 @@ class _MeterBlock:
     names: np.ndarray  # str
     base_mw: np.ndarray  # float, signed: negative for exporting meters (mW)
     phase: np.ndarray  # float, radians
-    counter_mwh: np.ndarray  # float, exact running integral (mWh)
+    counter_mws: np.ndarray  # int64, exact running integral of power (mW x s)
 
 
 def meter_names(count: int, first: int = 0) -> list[str]:
@@ -84,38 +104,78 @@ def _block_ranges(meters: int) -> list[tuple[int, int]]:
     ]
 
 
-def _new_block(seed: int, block_index: int, first: int, last: int) -> _MeterBlock:
-    rng = np.random.default_rng([seed, block_index, 0])
+def hour_energy_mws(base_mw: np.ndarray, phase: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """Each meter's load summed over the seconds of each hour (mW x s, rounded to integers).
+
+    `hours` counts from COUNTER_EPOCH; the load at second s is
+    `base_mw * (1 + SWING_AMPLITUDE * sin(RADIANS_PER_SECOND * s + phase))`. Shape: meters x
+    hours.
+    """
+    middle_s = hours[None, :] * SECONDS_PER_HOUR + (SECONDS_PER_HOUR - 1) / 2
+    sine_sum = HOUR_SINE_SUM_FACTOR * np.sin(RADIANS_PER_SECOND * middle_s + phase[:, None])
+    return np.rint(base_mw[:, None] * (SECONDS_PER_HOUR + SWING_AMPLITUDE * sine_sum)).astype(
+        np.int64
+    )
+
+
+def _counter_at_hour_mws(
+    initial_mws: np.ndarray, base_mw: np.ndarray, phase: np.ndarray, hour: int
+) -> np.ndarray:
+    """Counters (mW x s) at the start of `hour` (from COUNTER_EPOCH) from their values there."""
+    counter = initial_mws.copy()
+    sign, first, last = (1, 0, hour) if hour >= 0 else (-1, hour, 0)
+    step = 8_760  # a year of hours at a time bounds the memory for distant starts
+    for chunk_first in range(first, last, step):
+        hours = np.arange(chunk_first, min(chunk_first + step, last))
+        counter += sign * hour_energy_mws(base_mw, phase, hours).sum(axis=1)
+    return counter
+
+
+def _new_block(config: GeneratorConfig, block_index: int, first: int, last: int) -> _MeterBlock:
+    rng = np.random.default_rng([config.seed, block_index, 0])
     size = last - first
     base = rng.uniform(50_000.0, 5_000_000.0, size)
     exporting = rng.random(size) < EXPORTING_SHARE
+    base_mw = np.where(exporting, -base, base)
+    phase = rng.uniform(0.0, 2 * np.pi, size)
+    initial_mws = np.rint(rng.uniform(1.0e11, 1.0e12, size) * SECONDS_PER_HOUR).astype(np.int64)
     return _MeterBlock(
         names=np.array(meter_names(last, first), dtype=object),
-        base_mw=np.where(exporting, -base, base),
-        phase=rng.uniform(0.0, 2 * np.pi, size),
-        counter_mwh=rng.uniform(1.0e6, 1.0e9, size),
+        base_mw=base_mw,
+        phase=phase,
+        counter_mws=_counter_at_hour_mws(initial_mws, base_mw, phase, config.first_hour),
     )
 
 
 def _block_hour(
     config: GeneratorConfig, block: _MeterBlock, block_index: int, hour: int
 ) -> pa.Table:
-    """Readings of one block of meters for one hour, meter-major; advances the counters."""
-    rng = np.random.default_rng([config.seed, block_index, hour + 1])
+    """Readings of one block of meters for one generated hour (0 = the first), meter-major;
+    advances the counters."""
+    epoch_hour = config.first_hour + hour
+    hours_since_1970 = int((COUNTER_EPOCH - _UNIX_EPOCH) / np.timedelta64(3600, "s")) + epoch_hour
+    rng = np.random.default_rng([config.seed, block_index, 1 + hours_since_1970])
     size = len(block.names)
-    seconds = hour * SECONDS_PER_HOUR + np.arange(SECONDS_PER_HOUR)
-    swing = 1.0 + 0.3 * np.sin(2 * np.pi * seconds[None, :] / 86_400.0 + block.phase[:, None])
-    noise = rng.normal(1.0, 0.05, (size, SECONDS_PER_HOUR))
-    power = np.rint(block.base_mw[:, None] * swing * noise)
-    running = block.counter_mwh[:, None] + np.cumsum(power, axis=1) / SECONDS_PER_HOUR
-    block.counter_mwh = running[:, -1].copy()
-    times = config.start + seconds.astype("timedelta64[s]")
+    seconds = epoch_hour * SECONDS_PER_HOUR + np.arange(SECONDS_PER_HOUR)
+    load = block.base_mw[:, None] * (
+        1.0 + SWING_AMPLITUDE * np.sin(RADIANS_PER_SECOND * seconds[None, :] + block.phase[:, None])
+    )
+    sampled = load * rng.normal(1.0, 0.05, (size, SECONDS_PER_HOUR))
+    hour_mws = hour_energy_mws(block.base_mw, block.phase, np.array([epoch_hour]))[:, 0]
+    power = np.rint(sampled * (hour_mws / sampled.sum(axis=1))[:, None]).astype(np.int64)
+    # Rounding leaves the hour a few mW x s off its integral: the last second takes it up.
+    power[:, -1] += hour_mws - power.sum(axis=1)
+    running_mws = block.counter_mws[:, None] + np.cumsum(power, axis=1)
+    block.counter_mws = running_mws[:, -1].copy()
+    times = config.start + (hour * SECONDS_PER_HOUR + np.arange(SECONDS_PER_HOUR)).astype(
+        "timedelta64[s]"
+    )
     return pa.table(
         {
             "meter": pa.array(np.repeat(block.names, SECONDS_PER_HOUR), pa.string()),
             "time": pa.array(np.tile(times, size)),
-            "energy": pa.array(np.floor(running).astype(np.int64).ravel()),
-            "power": pa.array(power.astype(np.int64).ravel()),
+            "energy": pa.array((running_mws // SECONDS_PER_HOUR).ravel()),
+            "power": pa.array(power.ravel()),
         }
     )
 
@@ -123,9 +183,7 @@ def _block_hour(
 def iter_tables(config: GeneratorConfig) -> Iterator[pa.Table]:
     """Readings as Arrow tables, hour by hour, each hour block by block of meters."""
     ranges = _block_ranges(config.meters)
-    blocks = [
-        _new_block(config.seed, index, first, last) for index, (first, last) in enumerate(ranges)
-    ]
+    blocks = [_new_block(config, index, first, last) for index, (first, last) in enumerate(ranges)]
     for hour in range(config.hours):
         for index, block in enumerate(blocks):
             yield _block_hour(config, block, index, hour)
@@ -183,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--start",
         type=_parse_start,
         default=DEFAULT_START_TIME,
-        help=f"first reading time, naive UTC (default {DEFAULT_START})",
+        help=f"first reading time, naive UTC, on a whole hour (default {DEFAULT_START})",
     )
     parser.add_argument(
         "--chunk-rows",

@@ -27,6 +27,8 @@ DRIVER_MEMORY_ENV = "TELEMETRY_SPARK_DRIVER_MEMORY"
 LOG_LEVEL_ENV = "TELEMETRY_SPARK_LOG_LEVEL"
 DEFAULT_DRIVER_MEMORY = "4g"
 DEFAULT_SHUFFLE_PARTITIONS = 4
+#: Every model computes dates, hours and partitions in this zone.
+SESSION_TIME_ZONE = "UTC"
 _LOCK_FILE_NAME = ".telemetry_lakehouse.lock"
 _LOG4J_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
 
@@ -85,7 +87,7 @@ class LocalSparkSettings:
             "spark.hadoop.javax.jdo.option.ConnectionURL": (
                 f"jdbc:derby:;databaseName={metastore};create=true"
             ),
-            "spark.sql.session.timeZone": "UTC",
+            "spark.sql.session.timeZone": SESSION_TIME_ZONE,
             "spark.sql.shuffle.partitions": str(self.shuffle_partitions),
             "spark.default.parallelism": str(self.shuffle_partitions),
             "spark.ui.enabled": "false",
@@ -99,6 +101,18 @@ class LocalSparkSettings:
             "spark.sql.hive.filesourcePartitionFileCacheSize": "0",
             "spark.sql.legacy.createHiveTableByDefault": "false",
         }
+
+
+def pin_session_time_zone(session: SparkSession) -> None:
+    """Set the session's time zone to SESSION_TIME_ZONE (UTC) for a Python model.
+
+    The local session starts in UTC, and the databricks profile's `session_properties` pin
+    it for the SQL models' connection; a Python model on Databricks runs in a session of its
+    own (the cluster's or a serverless job's), which that setting does not reach and whose
+    default a cluster's Spark configuration may change. Call it before the model builds any
+    DataFrame: Spark fixes a time-zone-aware expression's zone when it analyses it.
+    """
+    session.conf.set("spark.sql.session.timeZone", SESSION_TIME_ZONE)
 
 
 def _acquire_warehouse_lock(warehouse_dir: Path) -> None:

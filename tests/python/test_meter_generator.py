@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from python_helpers.meter_generator import GeneratorConfig, main, write_readings
+from python_helpers.meter_generator import (
+    GeneratorConfig,
+    hour_energy_mws,
+    iter_tables,
+    main,
+    write_readings,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,6 +70,73 @@ def test_counter_is_the_running_integral_of_power(tmp_path: Path) -> None:
         assert np.all(np.abs(step_mwh - expected) < 1.0 + 1e-9)
         total = meter["energy"].iloc[-1] - meter["energy"].iloc[0]
         assert total == pytest.approx(meter["power"].iloc[1:].sum() / 3600, abs=1.0)
+
+
+def _readings(config: GeneratorConfig) -> pd.DataFrame:
+    frame = pd.concat([table.to_pandas() for table in iter_tables(config)], ignore_index=True)
+    return frame.sort_values(["meter", "time"]).reset_index(drop=True)
+
+
+def test_deliveries_continue_each_other() -> None:
+    """Three deliveries, before and after the counters' reference hour (2024-01-01 00:00),
+    hold exactly the readings of one delivery of the whole span: same power, same counters."""
+    whole = _readings(
+        GeneratorConfig(meters=3, hours=30, seed=9, start=np.datetime64("2023-12-31T12:00"))
+    )
+    parts = [
+        GeneratorConfig(meters=3, hours=hours, seed=9, start=np.datetime64(start))
+        for start, hours in [
+            ("2023-12-31T12:00", 5),
+            ("2023-12-31T17:00", 20),
+            ("2024-01-01T13:00", 5),
+        ]
+    ]
+    delivered = pd.concat([_readings(part) for part in parts], ignore_index=True)
+    delivered = delivered.sort_values(["meter", "time"]).reset_index(drop=True)
+    assert len(whole) == 3 * 30 * 3600
+    pd.testing.assert_frame_equal(delivered, whole)
+
+
+def test_a_later_delivery_counts_the_hours_in_between() -> None:
+    """A meter keeps counting while nothing is delivered: the first counter step of the next
+    day's delivery holds the 18 undelivered hours, which the whole day's readings show."""
+    day = _readings(GeneratorConfig(meters=2, hours=24, seed=2))
+    morning = _readings(GeneratorConfig(meters=2, hours=6, seed=2))
+    next_day = _readings(
+        GeneratorConfig(meters=2, hours=1, seed=2, start=np.datetime64("2024-01-02T00:00"))
+    )
+    for meter in ("M00001", "M00002"):
+        last_delivered = morning[morning["meter"] == meter]["energy"].iloc[-1]
+        first_next = next_day[next_day["meter"] == meter]["energy"].iloc[0]
+        of_day = day[day["meter"] == meter]
+        undelivered_mwh = of_day["power"].iloc[6 * 3600 :].sum() / 3600
+        first_second_mwh = next_day[next_day["meter"] == meter]["power"].iloc[0] / 3600
+        assert first_next - last_delivered == pytest.approx(
+            undelivered_mwh + first_second_mwh, abs=1.0
+        )
+
+
+@pytest.mark.parametrize("hour", [-20_000, -1, 0, 7, 123_456])
+def test_hour_energy_is_the_load_summed_over_the_hours_seconds(hour: int) -> None:
+    rng = np.random.default_rng(hour + 50_000)
+    base_mw = rng.uniform(-5e6, 5e6, 4)
+    phase = rng.uniform(0, 2 * np.pi, 4)
+    seconds = hour * 3600 + np.arange(3600)
+    load = base_mw[:, None] * (1 + 0.3 * np.sin(2 * np.pi * seconds / 86_400 + phase[:, None]))
+    expected = load.sum(axis=1)
+    got = hour_energy_mws(base_mw, phase, np.array([hour]))[:, 0]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0.5)
+
+
+def test_start_must_be_on_a_whole_hour(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="whole hour"):
+        GeneratorConfig(meters=1, hours=1, start=np.datetime64("2024-01-01T10:30"))
+    with pytest.raises(ValueError, match="whole hour"):
+        GeneratorConfig(meters=1, hours=1, start=np.datetime64("1969-12-31T23:00"))
+    out = str(tmp_path / "x")
+    arguments = ["--meters", "1", "--hours", "1", "--out", out, "--start", "2024-01-01T00:00:01"]
+    assert main(arguments) == 2
+    assert not (tmp_path / "x").exists()
 
 
 def test_some_meters_export(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 
 from pyspark.sql import functions as F
 
+from python_helpers.spark_session import pin_session_time_zone
 from python_helpers.wind_turbines import CleaningParameters, clean_readings
 
 
@@ -19,6 +20,7 @@ def model(dbt, session):
         partition_by=["reading_date"],
         on_schema_change="fail",
     )
+    pin_session_time_zone(session)
     params = CleaningParameters(
         cadence_minutes=int(dbt.config.meta_get("cadence_minutes")),
         max_gap_hours=float(dbt.config.meta_get("max_gap_hours")),

@@ -4,6 +4,15 @@
   (same run, robot, field, sensor type, instant and value) keep one row; the others are
   rejected as exact_duplicate.
 -#}
+{%- set robot_ids = var('robot_ids') -%}
+{#- The wide and kinematics tables have columns for robots 1 and 2 only
+    (python_helpers.robot_forming.ROBOT_IDS): another id would pass staging and then be
+    missing from every one of them. -#}
+{%- if not robot_ids or robot_ids | reject('in', [1, 2]) | list -%}
+    {{ exceptions.raise_compiler_error(
+        "var robot_ids must list robots among 1 and 2 (the cell's wide tables have columns "
+        ~ "for robots 1 and 2 only), not " ~ robot_ids) }}
+{%- endif %}
 with trimmed as (
     select
         source_file,
@@ -71,7 +80,7 @@ checked as (
                 then 'sensor_type_mismatch'
             when
                 cast_values.robot_id_number is null
-                or cast_values.robot_id_number not in ({{ var('robot_ids') | join(', ') }})
+                or cast_values.robot_id_number not in ({{ robot_ids | join(', ') }})
                 then 'unknown_robot_id'
         end as check_failure
     from cast_values
@@ -118,7 +127,7 @@ select
     -- only a configured id is cast: an id such as 3000000000 would overflow the int (an
     -- error under ANSI mode) and 1.5 would truncate to 1
     case
-        when robot_id_number in ({{ var('robot_ids') | join(', ') }})
+        when robot_id_number in ({{ robot_ids | join(', ') }})
             then cast(robot_id_number as int)
     end as robot_id,
     sensor_type_text as sensor_type,
