@@ -1,7 +1,9 @@
 """Generated benchmark data: written once per workload and scale, then reused.
 
 Each data set lives in `target/benchmarks/data/<workload>_<scale>/` and is complete when its
-`_SUCCESS` file exists (Spark and DuckDB skip files whose names start with `_`). Generation runs
+`_SUCCESS` file exists (Spark and DuckDB skip files whose names start with `_`) and holds the
+data set's parameters, among them a digest of the generator's source file, so that a changed
+generator writes its data anew. Generation runs
 in a subprocess with the project's own generators, so its memory never counts towards a
 workload's peak:
 
@@ -16,6 +18,7 @@ workload's peak:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -44,6 +47,11 @@ WIND_SEED = 20220301
 
 def scale_tag(scale: float) -> str:
     return f"{scale:g}"
+
+
+def source_digest(relative_path: str) -> str:
+    """First 12 hex digits of the SHA-256 of a source file of the repository."""
+    return hashlib.sha256((REPO_ROOT / relative_path).read_bytes()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,12 @@ class DataSet:
 
 def meters_dataset(scale: float) -> DataSet:
     meters = max(2, round(METERS_AT_SCALE_1 * scale))
-    params = {"meters": meters, "hours": METER_HOURS, "seed": METER_SEED}
+    params = {
+        "meters": meters,
+        "hours": METER_HOURS,
+        "seed": METER_SEED,
+        "generator": source_digest("python_helpers/meter_generator.py"),
+    }
     command = [
         sys.executable,
         "-m",
@@ -170,6 +183,7 @@ def robot_dataset(scale: float) -> DataSet:
         "seed": ROBOT_SEED,
         "drop_rate": ROBOT_DROP_RATE,
         "missing_series": True,
+        "generator": source_digest("python_helpers/robot_generator.py"),
     }
     command = [
         sys.executable,
@@ -190,7 +204,12 @@ def robot_dataset(scale: float) -> DataSet:
 
 def wind_dataset(scale: float) -> DataSet:
     turbines = max(5, 5 * round(WIND_TURBINES_AT_SCALE_1 * scale / 5))
-    params = {"turbines": turbines, "days": WIND_DAYS, "seed": WIND_SEED}
+    params = {
+        "turbines": turbines,
+        "days": WIND_DAYS,
+        "seed": WIND_SEED,
+        "generator": source_digest("benchmarks/wind_data.py"),
+    }
     command = [
         sys.executable,
         "-m",

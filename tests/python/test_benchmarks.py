@@ -321,6 +321,19 @@ def test_default_scale_meets_the_issue_sizes():
     assert datasets.meters_dataset(5).params["rows"] >= 100_000_000
 
 
+def test_a_data_set_made_by_another_generator_is_made_anew(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(datasets, "DATA_ROOT", tmp_path)
+    data_set = datasets.meters_dataset(1)
+    data_set.path.mkdir()
+    marker = data_set.path / datasets.SUCCESS
+    marker.write_text(json.dumps({"params": data_set.params}))
+    assert data_set.is_complete()
+    digest = datasets.source_digest("python_helpers/meter_generator.py")
+    assert data_set.params["generator"] == digest and len(digest) == 12
+    marker.write_text(json.dumps({"params": {**data_set.params, "generator": "0" * 12}}))
+    assert not data_set.is_complete()
+
+
 def test_robot_generator_rows_times_and_trajectory(tmp_path: Path):
     config = robot_generator.RobotGeneratorConfig(runs=2, duration_s=30, seed=3)
     robot_generator.write_dataset(config, tmp_path / "a", progress=False)
