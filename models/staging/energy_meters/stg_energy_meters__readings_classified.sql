@@ -152,19 +152,10 @@ classified_input as (
         parse_failure
     from checked_rows
     {%- if restated_days %}
+        -- restated_rows lists these columns in this order, the text already kept for
+        -- failed rows only
         union all
-        select
-            meter_text,
-            reading_time_text,
-            energy_text,
-            power_text,
-            source_file,
-            meter_id,
-            reading_at,
-            energy_milliwatt_hours,
-            power_milliwatts,
-            parse_failure
-        from restated_rows
+        select * from restated_rows
     {%- endif %}
 ),
 
