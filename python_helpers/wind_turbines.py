@@ -1,4 +1,4 @@
-"""Cleaning of the wind turbine feed: hourly spine, plausibility, outliers, gap filling.
+"""Cleaning of the wind feed: spine of cadence steps, plausibility, outliers, gap filling.
 
 All functions take and return Spark DataFrames and use Spark's own column and window
 operations. Units: wind speed in m/s, wind direction in degrees (compass, [0, 360)), power

@@ -1,4 +1,4 @@
-"""Cleaned hourly turbine series (see python_helpers.wind_turbines.clean_readings).
+"""Cleaned turbine series, one row per cadence step (see wind_turbines.clean_readings).
 
 Incremental by UTC day: a run re-computes the days from (latest stored day - lookback) on and
 overwrites those date partitions; the input reaches further back by the cleaning's history

@@ -22,32 +22,12 @@
   file), overwriting those days' partitions.
 -#}
 
-{#-
-  Incremental runs: `new_files_filter` keeps the landing files whose names are not stored yet
-  (a list of literals, not a subquery, so that Spark skips the stored files when it lists the
-  folder instead of parsing them and discarding their rows); `restated_days` are the UTC
-  days (null for an unparseable time) of those files' rows, whose stored rows are ranked again.
--#}
-{%- set new_files_filter = '' -%}
-{%- set restated_days = [] -%}
-{%- if is_incremental() and execute -%}
-{%- set stored_query = 'select distinct source_file from ' ~ this -%}
-{%- set stored_files = run_query(stored_query).columns[0].values() -%}
-{%- if stored_files -%}
-    {%- set new_files_filter -%}
-        where landing_rows._metadata.file_name not in (
-        {%- for file_name in stored_files -%}
-            {{ quoted_string_literal(file_name) }}{{ ', ' if not loop.last }}
-        {%- endfor -%}
-        )
-    {%- endset -%}
-{%- endif -%}
-{%- set restated_days = run_query(
-    'select distinct cast(to_date(' ~ energy_meters_reading_at('landing_rows.time')
-    ~ ') as string) from ' ~ source('energy_meters', 'raw_readings')
-    ~ ' as landing_rows ' ~ new_files_filter
-).columns[0].values() -%}
-{%- endif %}
+{#- Incremental runs read the new landing files only and rank their UTC days again. -#}
+{%- set landing_increment = energy_meters_landing_increment(
+    source('energy_meters', 'raw_readings')
+) -%}
+{%- set new_files_filter = landing_increment.new_files_filter -%}
+{%- set restated_days = landing_increment.restated_days %}
 
 with source_rows as (
     select
