@@ -9,7 +9,7 @@ power, falling counter) with a daily sinusoidal swing, sampled each second with 
 The counter is the running integral of the reported power (mW x s / 3600 = mWh), floored to
 whole mWh. Each hour's integral equals the closed-form integral of the meter's load over that
 hour (the hour's noisy samples are scaled to it), so the counter at any hour follows from the
-hour alone: it starts from a random value (100-1,000 kWh) at 2024-01-01 00:00 UTC and
+hour alone: it starts from a random value (100-1,000 MWh) at 2024-01-01 00:00 UTC and
 continues from there whatever `--start` is. A delivery that starts where an earlier one
 ended continues its counters exactly; one that starts later shows the energy of the hours in
 between in its first counter step, as a meter that kept counting would.

@@ -123,7 +123,8 @@ def build_spine(aligned: DataFrame, cadence_minutes: int) -> DataFrame:
 
     Steps without a row get null values and `has_row` false. Nothing is added before a
     turbine's first or after its last delivered row. `aligned` holds one row per turbine and
-    step, on step boundaries (`align_to_cadence`).
+    step, on step boundaries (`align_to_cadence`); a row with `has_row` false (an incremental
+    run's series start, see `clean_readings`) starts the series without delivering values.
 
     Each row is followed by the steps missing before the turbine's next row: one window over
     the aligned rows, no join back to them, so the input is computed once and stays
@@ -142,7 +143,7 @@ def build_spine(aligned: DataFrame, cadence_minutes: int) -> DataFrame:
         "turbine_id",
         F.col("_step_at").alias("reading_at"),
         *(F.when(is_row, F.col(c)).alias(c) for c in values),
-        is_row.alias("has_row"),
+        (is_row & F.col("has_row")).alias("has_row"),
     )
 
 
@@ -405,6 +406,7 @@ def clean_readings(
     limits: DataFrame,
     params: CleaningParameters,
     since: dt.date | None = None,
+    continuing_turbines: DataFrame | None = None,
 ) -> DataFrame:
     """The cleaned series: one row per turbine and cadence step, values checked and filled.
 
@@ -412,6 +414,10 @@ def clean_readings(
     power_output_mw), unique per (turbine_id, reading_at). `since`: when given, only steps
     from that UTC date on are returned (incremental runs); the input is read from
     `params.history_seconds` earlier so that the result equals a full computation.
+    `continuing_turbines` (turbine_id; with `since` only): the turbines whose series began
+    before `since`. Their series start one step before the input's first step, as they do
+    in a full computation, so that a gap longer than the history that reaches into `since`
+    keeps its steps (as missing rows) instead of the series starting at the first row after it.
 
     Output: turbine_id, reading_at, wind_speed_m_s, wind_direction_deg, power_output_mw,
     is_imputed, quality_flag, `<measure>_status` (see module doc), reading_date (UTC date).
@@ -425,6 +431,17 @@ def clean_readings(
         earliest = F.timestamp_seconds(F.unix_seconds(since_ts) - F.lit(params.history_seconds))
         selected = selected.filter(F.col("reading_at") >= earliest)
     aligned = align_to_cadence(selected, params.cadence_minutes)
+    if since_ts is not None and continuing_turbines is not None:
+        step = params.cadence_seconds
+        first_step = F.floor(F.unix_seconds(earliest) / F.lit(step)) * F.lit(step)
+        # One step before any aligned row: the series start never meets a delivered step.
+        series_starts = continuing_turbines.select(
+            "turbine_id",
+            F.timestamp_seconds(first_step - F.lit(step)).alias("reading_at"),
+            *(F.lit(None).cast("double").alias(m) for m in MEASURES),
+            F.lit(False).alias("has_row"),
+        )
+        aligned = aligned.unionByName(series_starts)
     spine = build_spine(aligned, params.cadence_minutes)
     bounds = plausibility_bounds(registry, limits, params.power_tolerance)
     checked = apply_plausibility(spine, bounds)

@@ -1,6 +1,6 @@
 {#-
     expect_rows_per_period(timestamp_column, period, expected_rows, group_by=none,
-                           row_condition=none)
+                           row_condition=none, partial_edge_periods=false)
 
     Model-level test: every group has exactly expected_rows rows in each period
     (date_trunc(period, timestamp_column)) from its first to its last period. Typical use:
@@ -14,13 +14,18 @@
       expected_rows     the exact row count required per group and period.
       group_by          column name or list of column names; none = one group.
       row_condition     SQL predicate; only rows where it holds are counted.
+      partial_edge_periods
+                        true: a group's first and last periods may hold fewer rows than
+                        expected_rows (a series that starts or stops inside a period, such as
+                        a turbine's partial last day); more rows still fail.
 
     Periods inside a group's range that hold no row count as 0 rows and fail. Periods before
     a group's first row or after its last are not checked (use
     expect_row_values_to_have_recent_data for a feed that stops). Rows with a null timestamp
     are not counted. Periods are cut in the session time zone (UTC on the local target).
     Failing rows: one per (group, period) whose count differs, with `period_start`,
-    `period_row_count` and `expected_row_count`.
+    `is_edge_period` (the group's first or last period), `period_row_count` and
+    `expected_row_count`.
 -#}
 {% test expect_rows_per_period(
     model,
@@ -28,7 +33,8 @@
     period,
     expected_rows,
     group_by=none,
-    row_condition=none
+    row_condition=none,
+    partial_edge_periods=false
 ) %}
 {%- set period = period | lower -%}
 {%- if period not in telemetry_calendar_dateparts() -%}
@@ -87,6 +93,7 @@ period_offsets as (
             {{ group_column }},
         {%- endfor %}
         first_period_start,
+        last_period_start,
         explode(
             sequence(
                 0,
@@ -101,7 +108,10 @@ expected_periods as (
         {%- for group_column in group_columns %}
             {{ group_column }},
         {%- endfor %}
-        {{ timestamp_add(period, 'period_offset', 'first_period_start') }} as period_start
+        {{ timestamp_add(period, 'period_offset', 'first_period_start') }} as period_start,
+        period_offset = 0
+        or {{ timestamp_add(period, 'period_offset', 'first_period_start') }}
+        = last_period_start as is_edge_period
     from period_offsets
 ),
 
@@ -111,6 +121,7 @@ compared as (
             expected_periods.{{ group_column }},
         {%- endfor %}
         expected_periods.period_start,
+        expected_periods.is_edge_period,
         coalesce(period_counts.period_row_count, 0) as period_row_count,
         {{ expected_rows }} as expected_row_count
     from expected_periods
@@ -124,6 +135,12 @@ compared as (
 
 select *
 from compared
-where period_row_count != expected_row_count
+where
+    {%- if partial_edge_periods %}
+        period_row_count > expected_row_count
+        or (period_row_count < expected_row_count and not is_edge_period)
+    {%- else %}
+        period_row_count != expected_row_count
+    {%- endif %}
 
 {% endtest %}

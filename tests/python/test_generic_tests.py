@@ -172,6 +172,26 @@ ROWS_PER_PERIOD_BAD = (
 # 15 per day, no group_by: 2024-01-01 holds 11 + 9 = 20 rows                         -> 1
 # good seed, 16 per day without group_by (8 + 8)                                    -> pass
 
+ROWS_PER_PERIOD_EDGES = (
+    "meter_id,reading_at\n"
+    + "\n".join(
+        [
+            "m1,2024-01-01 00:30:00",  # hour 00: 2 rows (first)
+            "m1,2024-01-01 00:45:00",
+            *_quarter_hours("m1", 1, 4),  # hour 01: 4 rows
+            "m1,2024-01-01 02:00:00",  # hour 02: 1 row (last)
+            *_quarter_hours("m2", 0, 4),  # hour 00: 4 rows
+            *_quarter_hours("m2", 1, 3),  # hour 01: 3 rows (inner)
+            *_quarter_hours("m2", 2, 4),  # hour 02: 4 rows
+            *_quarter_hours("m3", 0, 4),  # hour 00: 4 rows ...
+            "m3,2024-01-01 00:15:00",  # ... plus a duplicate: 5 rows (first and last)
+        ]
+    )
+    + "\n"
+)
+# 4 per hour per meter: m1 00:00 (2), m1 02:00 (1), m2 01:00 (3), m3 00:00 (5)         -> 4
+# same, partial_edge_periods: m2 01:00 (3, inner), m3 00:00 (5, more than 4)          -> 2
+
 GAPS_BAD = _csv(
     """
     meter_id,reading_at
@@ -319,6 +339,7 @@ SEEDS: dict[str, str] = {
     "recency_good": RECENCY_GOOD,
     "recency_bad": RECENCY_BAD,
     "rows_per_period_bad": ROWS_PER_PERIOD_BAD,
+    "rows_per_period_edges": ROWS_PER_PERIOD_EDGES,
     "gaps_bad": GAPS_BAD,
     "series_ms": SERIES_MS,
     "moving_good": MOVING_GOOD,
@@ -341,6 +362,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
     "recency_bad": {"event_id": "int", "event_at": "timestamp"},
     "increasing_bad": {"meter_id": "string", "reading_at": "timestamp", "energy_wh": "double"},
     "rows_per_period_bad": {"meter_id": "string", "reading_at": "timestamp"},
+    "rows_per_period_edges": {"meter_id": "string", "reading_at": "timestamp"},
     "gaps_bad": {"meter_id": "string", "reading_at": "timestamp"},
     "series_ms": {"run_id": "string", "sample_at": "timestamp"},
     "moving_good": {"sensor_id": "string", "reading_at": "timestamp", "value": "double"},
@@ -448,6 +470,17 @@ seeds:
       - expect_rows_per_period:
           name: rows_per_period_bad_day_no_group
           arguments: {timestamp_column: reading_at, period: day, expected_rows: 15}
+
+  - name: rows_per_period_edges
+    data_tests:
+      - expect_rows_per_period:
+          name: rows_per_period_edges_strict
+          arguments: {timestamp_column: reading_at, period: hour, expected_rows: 4,
+                      group_by: [meter_id]}
+      - expect_rows_per_period:
+          name: rows_per_period_edges_partial
+          arguments: {timestamp_column: reading_at, period: hour, expected_rows: 4,
+                      group_by: [meter_id], partial_edge_periods: true}
 
   - name: gaps_bad
     data_tests:
@@ -611,6 +644,8 @@ EXPECTED_FAILURES: dict[str, tuple[str, int]] = {
     "rows_per_period_bad": ("expect_rows_per_period", 3),
     "rows_per_period_bad_row_condition": ("expect_rows_per_period", 1),
     "rows_per_period_bad_day_no_group": ("expect_rows_per_period", 1),
+    "rows_per_period_edges_strict": ("expect_rows_per_period", 4),
+    "rows_per_period_edges_partial": ("expect_rows_per_period", 2),
     "gaps_good": ("expect_no_gaps_in_series", 0),
     "gaps_bad": ("expect_no_gaps_in_series", 3),
     "gaps_bad_one_series": ("expect_no_gaps_in_series", 4),

@@ -2,7 +2,8 @@
 
 One build on the unchanged sample (values checked against the real series read with pandas),
 then one incremental build after landing events: a day delivered a second time, a corrected
-day file, a file with an implausible module temperature, changed and unkeyed metadata.
+day file, a file with an implausible module temperature, changed and unkeyed metadata, a new
+system whose site time zone Spark does not know.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from dbt.cli.main import dbtRunnerResult
 from pyspark.sql import SparkSession
 
 from python_helpers.pvdaq_sample import SERIES, SeriesSpec
 from tests.python.conftest import FIXTURES, SAMPLE_DATA
-from tests.python.dbt_harness import DbtProject
+from tests.python.dbt_harness import DbtProject, node_result
 
 pytestmark = pytest.mark.dbt
 
@@ -38,6 +40,7 @@ REAL_DATA = FIXTURES / "pvdaq"  # the real series, trimmed to the sample days
 REDELIVERED_DAY = ("system_id=15", "year=2020", "month=3", "day=5")
 CORRECTED_DAY = ("system_id=50", "year=2012", "month=3", "day=6")
 IMPLAUSIBLE_DAY = ("system_id=4", "year=2018", "month=6", "day=5")
+UNKNOWN_ZONE_DAY = ("system_id=99", "year=2018", "month=6", "day=5")
 
 
 @dataclass
@@ -49,6 +52,13 @@ class Built:
     snapshot: pd.DataFrame
     rejected: pd.DataFrame
     rejected_metadata: pd.DataFrame
+    time_zone_warnings: int = 0  # rows of the warn-level data test on site time zones
+
+
+def _time_zone_warnings(result: dbtRunnerResult) -> int:
+    test = node_result(result, "assert_pv_site_time_zones_are_recognised")
+    assert str(test.status) == ("warn" if test.failures else "pass")
+    return test.failures
 
 
 def _read_all(spark: SparkSession, landing: Path, schema: str = SCHEMA) -> Built:
@@ -72,8 +82,10 @@ def first_build(
 ) -> Built:
     landing = tmp_path_factory.mktemp("pvdaq") / "landing"
     shutil.copytree(SAMPLE_DATA, landing)
-    dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=landing)
-    return _read_all(spark, landing)
+    result = dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=landing)
+    built = _read_all(spark, landing)
+    built.time_zone_warnings = _time_zone_warnings(result)
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +134,24 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
         schema=day_schema,
     )
     pq.write_table(late, implausible_folder / "late.parquet")
-    dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
-    return _read_all(spark, first_build.landing)
+    # 6. A new system 99 whose site row names a time zone Spark does not know ("Mountain"),
+    # with one module temperature without a UTC time: Spark's zone functions would stop the
+    # build on it.
+    site.write_text(
+        site.read_text() + "99,Unknown zone,39.74,-105.18,1795,820.4,10.1,BSk,Mountain\n"
+    )
+    metrics.write_text(
+        metrics.read_text() + "99,217,module_temp_1,module_temperature,K,C,,-273.15\n"
+    )
+    unknown_zone_folder = pvdata.joinpath(*UNKNOWN_ZONE_DAY)
+    unknown_zone_folder.mkdir(parents=True)
+    pq.write_table(
+        late.set_column(3, "value", pa.array([300.15])), unknown_zone_folder / "day.parquet"
+    )
+    result = dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
+    built = _read_all(spark, first_build.landing)
+    built.time_zone_warnings = _time_zone_warnings(result)
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +255,11 @@ def test_redelivered_day_adds_no_duplicates(first_build: Built, second_build: Bu
     assert day.sum() == before_day.sum() > 0
     # Every row of the second copy is listed as a duplicate delivery, none silently dropped.
     reasons = second_build.rejected["rejection_reason"].value_counts().to_dict()
-    assert reasons == {"duplicate_delivery": before_day.sum(), "implausible_value": 1}
+    assert reasons == {
+        "duplicate_delivery": before_day.sum(),
+        "implausible_value": 1,
+        "unknown_site_time_zone": 1,
+    }
 
 
 def test_corrected_day_replaces_that_days_facts(first_build: Built, second_build: Built) -> None:
@@ -287,10 +319,10 @@ def test_site_change_is_a_new_snapshot_version(first_build: Built, second_build:
     assert system_4["av_pressure"].tolist() == [820.4, 815.0]
     assert system_4["dbt_valid_to"].iloc[0] == system_4["dbt_valid_from"].iloc[1]
     assert pd.isna(system_4["dbt_valid_to"].iloc[1])
-    assert len(history) == 4  # systems 15 and 50 unchanged: one version each
+    assert len(history) == 5  # systems 15 and 50 unchanged: one version each; new system 99
     systems = second_build.systems.set_index("ss_id")
     assert systems.loc[4, "av_pressure"] == 815.0
-    assert len(systems) == 3
+    assert len(systems) == 4
 
 
 def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
@@ -309,7 +341,22 @@ def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
         ("mount", "mount.csv", "4", "superseded_by_newer_delivery"),
     }
     assert len(second_build.rejected_metadata) == 4
-    assert sorted(second_build.systems["ss_id"]) == [4, 15, 50]
+    assert sorted(second_build.systems["ss_id"]) == [4, 15, 50, 99]
+
+
+def test_unknown_site_time_zone_rejects_the_systems_local_times_and_warns(
+    first_build: Built, second_build: Built
+) -> None:
+    assert first_build.time_zone_warnings == 0
+    assert second_build.time_zone_warnings == 1
+    systems = second_build.systems.set_index("ss_id")
+    assert pd.isna(systems.loc[99, "time_zone"])
+    assert systems.loc[50, "time_zone"] == "America/Denver"
+    assert systems.loc[4, "time_zone"] == "-07:00"
+    rejected = second_build.rejected[second_build.rejected["ss_id"] == 99]
+    assert rejected["rejection_reason"].tolist() == ["unknown_site_time_zone"]
+    assert rejected["raw_value"].tolist() == [300.15]
+    assert not (second_build.facts["ss_id"] == 99).any()
 
 
 def test_incremental_builds_equal_a_full_refresh(

@@ -334,6 +334,40 @@ def test_incremental_window_equals_full_computation(spark, registry, limits):
     assert len(partial) == 24
 
 
+def test_incremental_window_keeps_a_gap_longer_than_the_history(spark, registry, limits):
+    """Turbine 1 reports hours 0-25, then nothing until hour 52 (day 3, 04:00): a 26-hour gap,
+    longer than the 20 hours of history an incremental run from day 3 (hour 48) reads. The
+    full computation holds hours 48-51 as missing rows of an unfilled gap; so must the run
+    from day 3, which sees no row of turbine 1 before hour 52 and learns from the stored table
+    that its series began earlier. Turbine 2 starts at hour 50, after the cutoff: its series
+    starts at its first row in both computations."""
+    rows = [(1, h, 10.0, 90.0, 2.0) for h in [*range(26), *range(52, 72)]]
+    rows += [(2, h, 9.0, 80.0, 1.5) for h in range(50, 72)]
+    since = (START + dt.timedelta(days=2)).date()
+    full = _clean(spark, registry, limits, rows)
+    continuing = spark.createDataFrame([(1,)], "turbine_id int")
+    partial = {
+        (row.turbine_id, row.reading_at): row
+        for row in clean_readings(
+            _readings(spark, rows),
+            registry,
+            limits,
+            PARAMS,
+            since=since,
+            continuing_turbines=continuing,
+        ).collect()
+    }
+    expected = {key: row for key, row in full.items() if key[1] >= _hour(48)}
+    assert partial == expected
+    assert sorted(h for t, h in partial if t == 1) == [_hour(h) for h in range(48, 72)]
+    assert sorted(h for t, h in partial if t == 2) == [_hour(h) for h in range(50, 72)]
+    gap = [partial[(1, _hour(h))] for h in range(48, 52)]
+    assert {(row.quality_flag, row.power_output_mw_status) for row in gap} == {
+        ("unfilled_gap", "missing_row")
+    }
+    assert all(row.power_output_mw is None for row in gap)
+
+
 def test_incremental_cutoff_is_utc_midnight_whatever_the_driver_time_zone(
     spark, registry, limits, monkeypatch
 ):

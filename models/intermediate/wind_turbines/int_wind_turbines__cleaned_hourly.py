@@ -29,14 +29,20 @@ def model(dbt, session):
         power_tolerance=float(dbt.config.meta_get("power_tolerance")),
     )
     since = None
+    continuing_turbines = None
     if dbt.is_incremental:
-        latest_day = session.table(str(dbt.this)).agg(F.max("reading_date")).first()[0]
+        stored = session.table(str(dbt.this))
+        latest_day = stored.agg(F.max("reading_date")).first()[0]
         if latest_day is not None:
             since = latest_day - dt.timedelta(days=int(dbt.config.meta_get("lookback_days")))
+            continuing_turbines = (
+                stored.filter(F.col("reading_date") < F.lit(since)).select("turbine_id").distinct()
+            )
     return clean_readings(
         dbt.ref("stg_wind_turbines__readings"),
         dbt.ref("wind_turbine_registry"),
         dbt.ref("wind_plausibility_limits"),
         params,
         since=since,
+        continuing_turbines=continuing_turbines,
     )

@@ -2,6 +2,9 @@
     number becomes null), the Koppen class written in its canonical case: first letter upper
     case; the second upper case in the B (BW, BS) and E (ET, EF) groups, lower case otherwise
     (Af, Cfb, Dfc); the rest lower case (`Bsk`, `BSK`, `bsk` -> `BSk`).
+    A time zone Spark does not know becomes null (the system's rows without a UTC time are
+    then rejected as `unknown_site_time_zone`; the data test
+    assert_pv_site_time_zones_are_recognised warns with the delivered text).
     A system listed twice keeps the row of the newest file (then the last file name). -#}
 with delivered as (
     select
@@ -13,7 +16,7 @@ with delivered as (
         try_cast(nullif(trim(landed.av_pressure), '') as double) as av_pressure,
         try_cast(nullif(trim(landed.av_temp), '') as double) as av_temp,
         nullif(trim(landed.climate_type), '') as climate_type_text,
-        nullif(trim(landed.time_zone), '') as time_zone,
+        {{ pvdaq_recognised_time_zone("nullif(trim(landed.time_zone), '')") }} as time_zone,
         landed._metadata.file_modification_time as source_modified_at,
         landed._metadata.file_name as source_file
     from {{ source('pvdaq', 'site') }} as landed
