@@ -51,8 +51,8 @@ MART_COLUMNS = [
     "is_first_window",
 ]
 
-# Hand-made readings: minute- and second-precision times, duplicates, garbage, an exporting
-# meter, a gap and a flat counter.
+# Hand-made readings: minute- and second-precision times, duplicates, garbage, a meter clock far
+# ahead, an exporting meter, a gap and a flat counter.
 EDGE_CASES = """meter,time,energy,power
 A,2023-12-31 23:30,1000,400
 A,2024-01-01 00:00,1200,500
@@ -72,6 +72,7 @@ X,2024-01-01 25:00,10,5
 X,2024-01-01 05:00,10,abc
 X,2024-01-01 06:00,NaN,5
 X,2024-01-01 06:00:01,10,-Infinity
+F,2099-01-01 12:00,10,5
 """
 LATE_READING = "meter,time,energy,power\nA,2024-01-01 04:50:00,1510,200\n"
 # Lands after the last build covered its day and lies before the next build's re-computed
@@ -274,6 +275,7 @@ def test_rows_are_staged_or_rejected_with_a_reason(scenario: dict) -> None:
         "conflicting_duplicate": 1,
         "missing_meter_id": 1,
         "unparseable_time": 1,
+        "future_time": 1,
         "unparseable_energy_counter": 2,
         "unparseable_power": 2,
     }
@@ -301,11 +303,11 @@ def test_rejected_rows_are_counted_in_the_summary_and_warned_about(scenario: dic
     summary = scenario["summary"][columns].sort_values(columns).reset_index(drop=True)
     expected = expected[columns].sort_values(columns).reset_index(drop=True)
     pd.testing.assert_frame_equal(summary, expected, check_dtype=False)
-    assert summary["rejected_row_count"].sum() == 8
+    assert summary["rejected_row_count"].sum() == 9
     # The singular test warns, never fails, with one failure per (feed, file, reason) group.
     warning = scenario["rejections_warning"]
     assert str(warning.status) == "warn"
-    assert warning.failures == len(summary) == 6
+    assert warning.failures == len(summary) == 7
 
 
 def test_a_reading_older_than_the_lookback_is_warned_about_not_lost(scenario: dict) -> None:

@@ -68,6 +68,12 @@ checked_rows as (
         case
             when meter_id is null then 'missing_meter_id'
             when reading_at is null then 'unparseable_time'
+            -- a meter clock far ahead would move the hourly windows' incremental cutoff past
+            -- every real reading
+            when
+                reading_at > current_timestamp()
+                + make_dt_interval(0, 0, {{ var('meters_max_future_minutes') }})
+                then 'future_time'
             when
                 energy_milliwatt_hours is null
                 or isnan(energy_milliwatt_hours)
@@ -78,7 +84,7 @@ checked_rows as (
                 or isnan(power_milliwatts)
                 or abs(power_milliwatts) = double('infinity')
                 then 'unparseable_power'
-        end as parse_failure
+        end as check_failure
     from parsed_rows
 ),
 
@@ -100,7 +106,7 @@ restated_rows as (
             when
                 stored_rows.rejection_reason not in ('exact_duplicate', 'conflicting_duplicate')
                 then stored_rows.rejection_reason
-        end as parse_failure
+        end as check_failure
     from {{ this }} as stored_rows
     {%- set dated = restated_days | reject('none') | list %}
     where
@@ -120,16 +126,16 @@ restated_rows as (
 -- sort of every reading by (meter, time) below carry no text.
 classified_input as (
     select
-        case when parse_failure is not null then meter_text end as meter_text,
-        case when parse_failure is not null then reading_time_text end as reading_time_text,
-        case when parse_failure is not null then energy_text end as energy_text,
-        case when parse_failure is not null then power_text end as power_text,
+        case when check_failure is not null then meter_text end as meter_text,
+        case when check_failure is not null then reading_time_text end as reading_time_text,
+        case when check_failure is not null then energy_text end as energy_text,
+        case when check_failure is not null then power_text end as power_text,
         source_file,
         meter_id,
         reading_at,
         energy_milliwatt_hours,
         power_milliwatts,
-        parse_failure
+        check_failure
     from checked_rows
     {%- if restated_days %}
         -- restated_rows lists these columns in this order, the text already kept for
@@ -149,7 +155,7 @@ ranked_rows as (
         first_value(power_milliwatts) over same_reading as kept_power_milliwatts
     from classified_input
     window same_reading as (
-        partition by meter_id, reading_at, parse_failure
+        partition by meter_id, reading_at, check_failure
         order by energy_milliwatt_hours desc, power_milliwatts desc, source_file desc
     )
 )
@@ -165,7 +171,7 @@ select
     energy_milliwatt_hours,
     power_milliwatts,
     case
-        when parse_failure is not null then parse_failure
+        when check_failure is not null then check_failure
         when duplicate_rank = 1 then null
         when
             energy_milliwatt_hours = kept_energy_milliwatt_hours
