@@ -461,8 +461,8 @@ seeds:
     data_tests:
       - expect_rows_per_period:
           name: rows_per_period_bad
-          arguments: {timestamp_column: reading_at, period: hour, expected_rows: 4,
-                      group_by: [meter_id]}
+          arguments: &four_rows_per_hour_per_meter
+            {timestamp_column: reading_at, period: hour, expected_rows: 4, group_by: [meter_id]}
       - expect_rows_per_period:
           name: rows_per_period_bad_row_condition
           arguments: {timestamp_column: reading_at, period: hour, expected_rows: 4,
@@ -475,12 +475,10 @@ seeds:
     data_tests:
       - expect_rows_per_period:
           name: rows_per_period_edges_strict
-          arguments: {timestamp_column: reading_at, period: hour, expected_rows: 4,
-                      group_by: [meter_id]}
+          arguments: *four_rows_per_hour_per_meter
       - expect_rows_per_period:
           name: rows_per_period_edges_partial
-          arguments: {timestamp_column: reading_at, period: hour, expected_rows: 4,
-                      group_by: [meter_id], partial_edge_periods: true}
+          arguments: {<<: *four_rows_per_hour_per_meter, partial_edge_periods: true}
 
   - name: gaps_bad
     data_tests:
