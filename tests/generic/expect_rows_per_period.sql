@@ -80,7 +80,8 @@ group_ranges as (
             {{ group_column }},
         {%- endfor %}
         min(period_start) as first_period_start,
-        max(period_start) as last_period_start
+        {{ timestamp_diff(period, 'min(period_start)', 'max(period_start)') }}
+            as last_period_offset
     from period_counts
     {%- if group_columns %}
         group by {{ group_columns | join(', ') }}
@@ -93,13 +94,8 @@ period_offsets as (
             {{ group_column }},
         {%- endfor %}
         first_period_start,
-        last_period_start,
-        explode(
-            sequence(
-                0,
-                {{ timestamp_diff(period, 'first_period_start', 'last_period_start') }}
-            )
-        ) as period_offset
+        last_period_offset,
+        explode(sequence(0, last_period_offset)) as period_offset
     from group_ranges
 ),
 
@@ -109,9 +105,7 @@ expected_periods as (
             {{ group_column }},
         {%- endfor %}
         {{ timestamp_add(period, 'period_offset', 'first_period_start') }} as period_start,
-        period_offset = 0
-        or {{ timestamp_add(period, 'period_offset', 'first_period_start') }}
-        = last_period_start as is_edge_period
+        period_offset in (0, last_period_offset) as is_edge_period
     from period_offsets
 ),
 
