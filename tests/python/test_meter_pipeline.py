@@ -205,6 +205,10 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     (meters / "edge_cases.csv").write_text(EDGE_CASES)
     (meters / "stuck_counter.csv").write_text(stuck_counter_csv())
     shutil.copy(generated[0], meters / "readings_2024-01-01.csv")
+    # A file no landing table reads, in another feed's folder: the summary lists it as well.
+    robot_folder = landing / "robot_forming"
+    robot_folder.mkdir()
+    (robot_folder / "run_notes.txt").write_text("not a landing file\n")
 
     day_one_build = dbt_project.run(["build", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
     day_one = _mart(spark)
@@ -299,6 +303,13 @@ def test_rejected_rows_are_counted_in_the_summary_and_warned_about(scenario: dic
         .reset_index()
         .assign(feed="energy_meters")
     )
+    unread_file = {
+        "feed": "robot_forming",
+        "source_file": "run_notes.txt",
+        "rejection_reason": "unrecognised_file_name",
+        "rejected_row_count": None,  # no row was read: the count is unknown
+    }
+    expected = pd.concat([expected, pd.DataFrame([unread_file])], ignore_index=True)
     columns = ["feed", "source_file", "rejection_reason", "rejected_row_count"]
     summary = scenario["summary"][columns].sort_values(columns).reset_index(drop=True)
     expected = expected[columns].sort_values(columns).reset_index(drop=True)
@@ -307,7 +318,7 @@ def test_rejected_rows_are_counted_in_the_summary_and_warned_about(scenario: dic
     # The singular test warns, never fails, with one failure per (feed, file, reason) group.
     warning = scenario["rejections_warning"]
     assert str(warning.status) == "warn"
-    assert warning.failures == len(summary) == 7
+    assert warning.failures == len(summary) == 8
 
 
 def test_a_reading_older_than_the_lookback_is_warned_about_not_lost(scenario: dict) -> None:

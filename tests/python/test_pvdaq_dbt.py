@@ -118,7 +118,14 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     rows = {line.split(",")[0]: line for line in (mount / "mount.csv").read_text().splitlines()}
     assert rows["4"].endswith(",fixed rack")
     changed_4 = rows["4"].replace(",fixed rack", ",roof rack")
-    (mount / "mount_2.csv").write_text(f"{rows['system_id']}\n{rows['15']}\n{changed_4}\n")
+    # System 50 twice in that file, first with another azimuth, then as before: the row whose
+    # cells sort last ("180.0" after "170.0") wins, not the first one, in the dimension and
+    # the rejected rows alike.
+    assert rows["50"].startswith("50,180.0,")
+    other_50 = rows["50"].replace(",180.0,", ",170.0,")
+    (mount / "mount_2.csv").write_text(
+        "\n".join([rows["system_id"], rows["15"], changed_4, other_50, rows["50"]]) + "\n"
+    )
     # 5. A late file for a loaded day: one module temperature of 423.15 K = 150 C, outside
     # the plausible range for C, at a time the day does not hold yet.
     implausible_folder = pvdata.joinpath(*IMPLAUSIBLE_DAY)
@@ -339,8 +346,12 @@ def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
         # mount_2.csv is newer: system 15's older row repeats it, system 4's differs
         ("mount", "mount.csv", "15", "duplicate_delivery"),
         ("mount", "mount.csv", "4", "superseded_by_newer_delivery"),
+        # system 50: the older file repeats the kept row; the newer file's other row differs
+        ("mount", "mount.csv", "50", "duplicate_delivery"),
+        ("mount", "mount_2.csv", "50", "superseded_by_newer_delivery"),
     }
-    assert len(second_build.rejected_metadata) == 4
+    assert len(second_build.rejected_metadata) == 6
+    assert second_build.systems.set_index("ss_id").loc[50, "mount_azimuth"] == 180.0
     assert sorted(second_build.systems["ss_id"]) == [4, 15, 50, 99]
 
 

@@ -4,7 +4,8 @@
    file, every time-string variant parsed, run_uuid 12405186538561671661 intact, the
    encoder-only run's forces null, the grid complete.
 2. Bad input: a hand-made CSV with every rejection case, a parquet file with run_uuid as text
-   and one with run_uuid as float64 (the production layout).
+   and one with run_uuid as float64 (the production layout), and files no landing table can
+   read (a parquet file of neither layout, a truncated one, a file of another type).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ SELECT = [
     "+fct_robot_run_stats",
     "int_robot_forming__wide_readings",
     "stg_robot_forming__rejected_sensor_readings",
+    "stg_robot_forming__unread_landing_files",
 ]
 SAMPLE_CSV = SAMPLE_DATA / "robot_forming" / "sample.csv"
 ENCODER_ONLY_RUN = "8910095844186657261"
@@ -251,13 +253,47 @@ def write_bad_landing(landing: Path) -> None:
         }
     )
     pq.write_table(float_uuid, folder / "float_uuid.parquet")
+    write_unreadable_files(folder)
+
+
+UNREADABLE_FILES = {
+    "float_robot_id.parquet": "parquet_file_not_read",
+    "truncated.parquet": "parquet_file_not_read",
+    "run_notes.txt": "unrecognised_file_name",
+    "upper_case.PARQUET": "unrecognised_file_name",
+}
+
+
+def write_unreadable_files(folder: Path) -> None:
+    """Files that neither parquet landing table reads, or that no landing table covers."""
+    float_robot_id = pa.table(
+        {
+            "time": ["2022-11-23T20:40:00Z"],
+            "value": [1.0],
+            "field": ["x"],
+            "robot_id": pa.array([1.0], type=pa.float64()),
+            "run_uuid": ["1"],
+            "sensor_type": ["encoder"],
+        }
+    )
+    pq.write_table(float_robot_id, folder / "float_robot_id.parquet")
+    pq.write_table(float_robot_id, folder / "upper_case.PARQUET")
+    whole = (folder / "float_robot_id.parquet").read_bytes()
+    (folder / "truncated.parquet").write_bytes(whole[: len(whole) // 2])
+    (folder / "run_notes.txt").write_text("run 1: tool changed\n")
 
 
 @pytest.fixture(scope="module")
-def bad_build(spark: SparkSession, dbt_project: DbtProject, tmp_path_factory) -> str:
+def bad_landing(tmp_path_factory) -> Path:
     landing = tmp_path_factory.mktemp("robot_bad") / "landing"
     shutil.copytree(SAMPLE_DATA, landing)
     write_bad_landing(landing)
+    return landing
+
+
+@pytest.fixture(scope="module")
+def bad_build(spark: SparkSession, dbt_project: DbtProject, bad_landing: Path) -> str:
+    landing = bad_landing
     # With every data test: staging keeps the bad rows out, so the tests of the staged rows
     # and the marts pass on this input as well (the build fails otherwise).
     dbt_project.run(["build", *SELECT], schema=BAD_SCHEMA, landing_dir=landing)
@@ -285,6 +321,19 @@ def test_bad_rows_rejected_with_reasons(spark: SparkSession, bad_build: str):
     assert sorted((r.robot_id_text, r.robot_id) for r in unknown_ids) == [
         (text, None) for text in ("1.5", "1.5", "3", "3", "3000000000", "3000000000")
     ]
+
+
+def test_unreadable_landing_files_listed_with_reason(
+    spark: SparkSession, bad_build: str, bad_landing: Path
+):
+    unread = spark.table(f"{bad_build}.stg_robot_forming__unread_landing_files").collect()
+    assert {row.source_file: row.rejection_reason for row in unread} == UNREADABLE_FILES
+    folder_sizes = {
+        name: (bad_landing / "robot_forming" / name).stat().st_size for name in UNREADABLE_FILES
+    }
+    assert {row.source_file: row.file_size_bytes for row in unread} == folder_sizes
+    # The files that were read (both CSV files and both parquet layouts) are not listed, and
+    # none of their rows is lost (test_bad_rows_rejected_with_reasons counts them).
 
 
 def test_bad_input_kept_rows_flags_and_run_uuids(spark: SparkSession, bad_build: str):

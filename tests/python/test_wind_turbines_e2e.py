@@ -142,7 +142,12 @@ def _land_defects(landing: Path) -> None:
     _write(folder / "data_group_2.csv", files[2])
     _write(folder / "data_group_3.csv", files[3], newline="\n")  # LF, not CRLF
     # a new group file is picked up; its turbine is not registered
-    _write(folder / "data_group_4.csv", [HEADER, "2022-03-01 00:00:00,99,10.0,100,2.0"])
+    # and a registered turbine's clock far ahead: a series up to 2099 would hold 67 years of
+    # empty steps
+    _write(
+        folder / "data_group_4.csv",
+        [HEADER, "2022-03-01 00:00:00,99,10.0,100,2.0", "2099-03-01 00:00:00,3,10.0,100,2.0"],
+    )
     # files not named data_group_*.csv are ignored
     _write(folder / "notes.csv", [HEADER, "x,y,z,w,v"])
 
@@ -253,6 +258,7 @@ def test_rejected_rows_are_counted_with_reason_and_file(spark, defects_build):
         ("unparseable_timestamp", "data_group_2.csv"): 2,
         ("unparseable_turbine_id", "data_group_2.csv"): 1,
         ("unknown_turbine_id", "data_group_4.csv"): 1,
+        ("future_timestamp", "data_group_4.csv"): 1,
     }
     conflict = rejected[rejected["rejection_reason"] == "conflicting_duplicate"].iloc[0]
     assert conflict["power_output_text"] == "999"

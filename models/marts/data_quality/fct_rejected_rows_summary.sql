@@ -1,4 +1,5 @@
--- One row per feed, landing file and reason: how many raw rows staging could not accept.
+-- One row per feed, landing file and reason: how many raw rows staging could not accept, and
+-- one per landing file from which no row could be read.
 with wind_turbine_rejections as (
     select
         'wind_turbines' as feed,
@@ -49,12 +50,38 @@ all_rejections as (
     select * from pvdaq_rejections
     union all
     select * from pvdaq_metadata_rejections
+),
+
+rejected_row_counts as (
+    select
+        feed,
+        source_file,
+        rejection_reason,
+        count(*) as rejected_row_count
+    from all_rejections
+    group by feed, source_file, rejection_reason
+),
+
+-- Landing files from which no row could be read: how many rows they hold is unknown.
+unread_files as (
+    select
+        'robot_forming' as feed,
+        source_file,
+        rejection_reason,
+        cast(null as bigint) as rejected_row_count
+    from {{ ref('stg_robot_forming__unread_landing_files') }}
 )
 
 select
     feed,
     source_file,
     rejection_reason,
-    count(*) as rejected_row_count
-from all_rejections
-group by feed, source_file, rejection_reason
+    rejected_row_count
+from rejected_row_counts
+union all
+select
+    feed,
+    source_file,
+    rejection_reason,
+    rejected_row_count
+from unread_files

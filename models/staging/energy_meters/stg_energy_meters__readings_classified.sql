@@ -68,11 +68,8 @@ checked_rows as (
         case
             when meter_id is null then 'missing_meter_id'
             when reading_at is null then 'unparseable_time'
-            -- a meter clock far ahead would move the hourly windows' incremental cutoff past
-            -- every real reading
             when
-                reading_at > current_timestamp()
-                + make_dt_interval(0, 0, {{ var('meters_max_future_minutes') }})
+                {{ is_later_than_build_start('reading_at', var('meters_max_future_minutes')) }}
                 then 'future_time'
             when
                 energy_milliwatt_hours is null

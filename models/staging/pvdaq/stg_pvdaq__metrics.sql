@@ -1,7 +1,8 @@
 {#- Metric catalogue, one row per (ss_id, metric_id): ids cast, blank scale/offset kept as null
     ("not given": scale 1 and offset 0 are applied in base_pvdaq__checked_pvdata), `units` =
     units after scaling (the raw units when blank). A metric listed twice keeps the row of the
-    newest file (then the last file name). -#}
+    newest file (macro
+    pvdaq_newest_delivery_first). -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,
@@ -12,6 +13,7 @@ with delivered as (
         coalesce(nullif(trim(landed.units), ''), nullif(trim(landed.raw_units), '')) as units,
         try_cast(nullif(trim(landed.calc_scale), '') as double) as calc_scale,
         try_cast(nullif(trim(landed.calc_offset), '') as double) as calc_offset,
+        to_json(struct(landed.*)) as delivered_cells,
         landed._metadata.file_modification_time as source_modified_at,
         landed._metadata.file_name as source_file
     from {{ source('pvdaq', 'metrics') }} as landed
@@ -22,7 +24,7 @@ ranked as (
         *,
         row_number() over (
             partition by ss_id, metric_id
-            order by source_modified_at desc, source_file desc
+            {{ pvdaq_newest_delivery_first() }}
         ) as delivery_rank
     from delivered
     where ss_id is not null and metric_id is not null

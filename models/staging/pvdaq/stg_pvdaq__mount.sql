@@ -1,5 +1,6 @@
 {#- One row per system: azimuth and tilt in degrees, tracking as a boolean (blank = null).
-    A system listed twice keeps the row of the newest file (then the last file name). -#}
+    A system listed twice keeps the row of the newest file (macro
+    pvdaq_newest_delivery_first). -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,
@@ -10,6 +11,7 @@ with delivered as (
             when 'false' then false
         end as is_tracking,
         nullif(trim(landed.mount_type), '') as mount_type,
+        to_json(struct(landed.*)) as delivered_cells,
         landed._metadata.file_modification_time as source_modified_at,
         landed._metadata.file_name as source_file
     from {{ source('pvdaq', 'mount') }} as landed
@@ -20,7 +22,7 @@ ranked as (
         *,
         row_number() over (
             partition by ss_id
-            order by source_modified_at desc, source_file desc
+            {{ pvdaq_newest_delivery_first() }}
         ) as delivery_rank
     from delivered
     where ss_id is not null

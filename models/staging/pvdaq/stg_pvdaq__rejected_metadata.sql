@@ -51,7 +51,7 @@ ranked as (
         and (metadata_table != 'metrics' or metric_id is not null)
     window newest_delivery_first as (
         partition by metadata_table, ss_id, metric_id
-        order by source_modified_at desc, source_file desc
+        {{ pvdaq_newest_delivery_first() }}
     )
 ),
 

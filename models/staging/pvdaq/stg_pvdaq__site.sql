@@ -5,7 +5,8 @@
     A time zone Spark does not know becomes null (the system's rows without a UTC time are
     then rejected as `unknown_site_time_zone`; the data test
     assert_pv_site_time_zones_are_recognised warns with the delivered text).
-    A system listed twice keeps the row of the newest file (then the last file name). -#}
+    A system listed twice keeps the row of the newest file (macro
+    pvdaq_newest_delivery_first). -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,
@@ -17,6 +18,7 @@ with delivered as (
         try_cast(nullif(trim(landed.av_temp), '') as double) as av_temp,
         nullif(trim(landed.climate_type), '') as climate_type_text,
         {{ pvdaq_recognised_time_zone("nullif(trim(landed.time_zone), '')") }} as time_zone,
+        to_json(struct(landed.*)) as delivered_cells,
         landed._metadata.file_modification_time as source_modified_at,
         landed._metadata.file_name as source_file
     from {{ source('pvdaq', 'site') }} as landed
@@ -27,7 +29,7 @@ ranked as (
         *,
         row_number() over (
             partition by ss_id
-            order by source_modified_at desc, source_file desc
+            {{ pvdaq_newest_delivery_first() }}
         ) as delivery_rank
     from delivered
     where ss_id is not null

@@ -1,8 +1,8 @@
 {#-
   Parses every delivered row and decides its fate (see the docs block
   `wind_turbines_duplicate_rule`): `rejection_reason` is null for the one row kept per
-  (turbine_id, reading_at), else one of unparseable_timestamp, unparseable_turbine_id,
-  unknown_turbine_id, exact_duplicate, conflicting_duplicate.
+  (turbine_id, reading_at), else one of unparseable_timestamp, future_timestamp,
+  unparseable_turbine_id, unknown_turbine_id, exact_duplicate, conflicting_duplicate.
 -#}
 with trimmed as (
     select
@@ -111,6 +111,9 @@ select
     invalid_numeric_cell_count,
     case
         when reading_at is null then 'unparseable_timestamp'
+        when
+            {{ is_later_than_build_start('reading_at', var('wind_max_future_minutes')) }}
+            then 'future_timestamp'
         when turbine_id is null then 'unparseable_turbine_id'
         when not is_registered_turbine then 'unknown_turbine_id'
         when key_rank = 1 then null
