@@ -100,3 +100,34 @@
 {% macro spark_local__ensure_landing_folder(location) -%}
   {%- do adapter.local_ensure_folder(location) -%}
 {%- endmacro %}
+
+{#-
+  A landing table's `pathGlobFilter` (a file-name glob such as `*.csv`) as a SQL `like` pattern
+  for the file name: `*` becomes `%`, and a literal `_` is escaped (`like` reads it as any one
+  character). Other glob syntax (`?`, `[...]`, `{a,b}`) is not translated and stops the
+  compilation, so that a model listing landing files never silently disagrees with the
+  tables about which files they read.
+-#}
+{% macro landing_glob_as_like_pattern(glob) -%}
+  {%- if not modules.re.fullmatch('[A-Za-z0-9_.*-]+', glob) -%}
+    {{ exceptions.raise_compiler_error(
+        'pathGlobFilter ' ~ glob ~ ' holds glob syntax other than *: only letters, digits, '
+        ~ '".", "-", "_" and "*" are supported where landing files are listed.') }}
+  {%- endif -%}
+  {{ return(glob.replace('_', '\\_').replace('*', '%')) }}
+{%- endmacro %}
+
+{#-
+  SQL condition: the file in folder `folder_column` named `name_column` is one that one of
+  `sources` reads (in that source's folder and matching its name pattern). `sources`: dicts
+  with `folder` and `name_pattern` (from `landing_glob_as_like_pattern`); none gives false.
+-#}
+{% macro landing_files_covered_by(sources, folder_column, name_column) -%}
+  {%- for source_config in sources -%}
+    ({{ folder_column }} = '{{ source_config.folder }}'
+    and {{ name_column }} like '{{ source_config.name_pattern }}')
+    {{- ' or ' if not loop.last }}
+  {%- else -%}
+    false
+  {%- endfor -%}
+{%- endmacro %}

@@ -35,7 +35,8 @@ SCHEMA = "meters_e2e"
 VARS = ["--vars", "{meters_lookback_days: 0}"]
 SELECT = ["--select", "+fct_meter_hourly_energy", "stg_energy_meters__rejected_readings"]
 # The incremental build adds the rejected-rows summary (and its warning test), which covers
-# every feed; the other feeds' folders are absent here, so they contribute empty staging views.
+# every feed; the other feeds' folders hold no data here, so they contribute empty staging views
+# (the robot folder holds one file that no landing table reads, which the summary lists).
 # Cautious selection leaves out the tests that also read the other feeds' unbuilt marts.
 SELECT_WITH_SUMMARY = [*SELECT, "+fct_rejected_rows_summary", "--indirect-selection", "cautious"]
 MART_COLUMNS = [

@@ -252,7 +252,8 @@ def write_bad_landing(landing: Path) -> None:
             "sensor_type": ["load_cell"] * 2,
         }
     )
-    pq.write_table(float_uuid, folder / "float_uuid.parquet")
+    # A space and a `#` in the name: Spark URL-encodes them in the file path it reports.
+    pq.write_table(float_uuid, folder / "float uuid #2.parquet")
     write_unreadable_files(folder)
 
 
@@ -332,8 +333,9 @@ def test_unreadable_landing_files_listed_with_reason(
         name: (bad_landing / "robot_forming" / name).stat().st_size for name in UNREADABLE_FILES
     }
     assert {row.source_file: row.file_size_bytes for row in unread} == folder_sizes
-    # The files that were read (both CSV files and both parquet layouts) are not listed, and
-    # none of their rows is lost (test_bad_rows_rejected_with_reasons counts them).
+    # The files that were read (both CSV files and both parquet layouts, one of them with a
+    # space in its name) are not listed, and none of their rows is lost
+    # (test_bad_rows_rejected_with_reasons counts them).
 
 
 def test_bad_input_kept_rows_flags_and_run_uuids(spark: SparkSession, bad_build: str):
