@@ -328,14 +328,20 @@ def test_a_reading_older_than_the_lookback_is_warned_about_not_lost(scenario: di
     # The 23:10 reading joins A's window ending 2024-01-01 00:00 only after a full refresh:
     # until then the mart is unchanged and the warning names that one window.
     pd.testing.assert_frame_equal(scenario["after_too_late"], scenario["full_refresh"])
+    # The same file's higher counter for E at 10:45 replaces the staged reading but not the
+    # stored window ending 11:00: the warning names both windows.
     too_late = scenario["coverage_after_too_late"]
-    assert (str(too_late.status), too_late.failures) == ("warn", 1)
+    assert (str(too_late.status), too_late.failures) == ("warn", 2)
     # The full refresh counts it: 23:10, 23:30 and 00:00 are in (23:00, 00:00].
     refreshed = scenario["coverage_after_refresh"]
     assert (str(refreshed.status), refreshed.failures) == ("pass", 0)
     before = _window(scenario["after_too_late"], "A", "2024-01-01 00:00")
     after = _window(scenario["after_refresh"], "A", "2024-01-01 00:00")
     assert (before["reading_count"], after["reading_count"]) == (2, 3)
+    # E's 10:45 counter went from 4,100 to 4,200 mWh: its window's energy grows by 100 mWh.
+    before = _window(scenario["after_too_late"], "E", "2024-01-01 11:00")
+    after = _window(scenario["after_refresh"], "E", "2024-01-01 11:00")
+    assert after["energy_milliwatt_hours"] - before["energy_milliwatt_hours"] == 100
 
 
 def test_minute_and_second_precision_times_parse(scenario: dict) -> None:
