@@ -30,6 +30,7 @@
             {%- do landing_sources.append({
                 'name': node.name,
                 'format': landing['format'],
+                'columns': node.columns.keys() | list,
                 'folder': landing_root_path() ~ '/' ~ landing['folder'],
                 'name_pattern': landing_glob_as_like_pattern(
                     landing.get('options', {}).get('pathGlobFilter', '*')),
@@ -46,7 +47,17 @@
 {%- endif %}
 {%- set landing_folders = landing_sources | map(attribute='folder') | unique | list %}
 {%- set parquet_sources = landing_sources | selectattr('format', 'equalto', 'parquet') | list %}
-{%- set declared_columns = ['time', 'value', 'field', 'robot_id', 'run_uuid', 'sensor_type'] %}
+{#- Per parquet source: "a declared column holds a value" (none while dbt only parses). -#}
+{%- set row_has_a_value = {} %}
+{%- for source_config in parquet_sources %}
+    {%- set conditions = [] %}
+    {%- for column in source_config.columns %}
+        {%- do conditions.append('parquet_file.' ~ column ~ ' is not null') %}
+    {%- endfor %}
+    {%- do row_has_a_value.update({
+        source_config.name: conditions | join('\n            or ')
+    }) %}
+{%- endfor %}
 
 with landed_files as (
     {%- for folder in landing_folders %}
@@ -64,17 +75,15 @@ with landed_files as (
 ),
 
 -- Parquet files that gave at least one row with a value, in either layout. The filter reads
--- every declared column: a query of the file name alone is answered from each file's footer,
--- which reads whatever the column types, while a file of the other layout fails (and is
--- skipped) as soon as its columns are read, as it does in staging.
+-- every column the source declares: a query of the file name alone is answered from each
+-- file's footer, which reads whatever the column types, while a file of the other layout
+-- fails (and is skipped) as soon as its columns are read, as it does in staging.
 parquet_files_with_rows as (
     {%- for source_name in parquet_source_names %}
         select parquet_file._metadata.file_path as source_file_path
         from {{ source('robot_forming', source_name) }} as parquet_file
         where
-            {%- for column in declared_columns %}
-                {{ 'or ' if not loop.first }}parquet_file.{{ column }} is not null
-            {%- endfor %}
+            {{ row_has_a_value.get(source_name, 'true') }}
         {%- if not loop.last %}
             union
         {%- endif %}
