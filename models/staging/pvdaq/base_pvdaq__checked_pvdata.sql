@@ -63,6 +63,9 @@ checked as (
             when is_nonexistent_local_time then 'nonexistent_local_time'
             when local_date is null or to_date(measured_on) != local_date
                 then 'outside_day_partition'
+            -- a clock far ahead would put energy into hours that have not happened yet
+            when {{ is_later_than_build_start('measured_at', var('pv_max_future_minutes')) }}
+                then 'future_time'
             when
                 abs(value) = double('infinity')
                 {%- for units_name, bounds in plausible_ranges.items() %}

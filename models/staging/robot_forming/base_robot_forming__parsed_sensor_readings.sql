@@ -59,6 +59,18 @@ cast_values as (
     from trimmed
 ),
 
+run_median_times as (
+    -- A run's median time stays among its real samples when a few rows carry a faulty clock,
+    -- which is what the time_outside_run check needs; the approximate percentile keeps a
+    -- bounded buffer per run (the exact one would collect every time of the run).
+    select
+        run_uuid_clean,
+        percentile_approx(unix_micros(parsed_time), 0.5, 10000) as median_time_micros
+    from cast_values
+    where run_uuid_clean is not null and parsed_time is not null
+    group by run_uuid_clean
+),
+
 checked as (
     select
         cast_values.*,
@@ -71,6 +83,12 @@ checked as (
                 then 'missing_run_uuid'
             when cast_values.run_uuid_clean is null then 'malformed_run_uuid'
             when cast_values.parsed_time is null then 'unparseable_time'
+            -- One stray time would stretch the run's gap-free grid to it (a 2099 stamp in a
+            -- 2022 run: about 2e11 buckets of 10 ms).
+            when
+                abs(unix_micros(cast_values.parsed_time) - run_median_times.median_time_micros)
+                > {{ var('robot_max_run_minutes') * 60 * 1000000 }}
+                then 'time_outside_run'
             when cast_values.value_text is null or cast_values.value_text = '' then 'missing_value'
             when cast_values.value_number is null then 'non_numeric_value'
             when isnan(cast_values.value_number) then 'nan_value'
@@ -84,6 +102,8 @@ checked as (
                 then 'unknown_robot_id'
         end as check_failure
     from cast_values
+    left join run_median_times
+        on cast_values.run_uuid_clean = run_median_times.run_uuid_clean
     left join {{ ref('robot_forming_sensor_limits') }} as limits
         on cast_values.field_text = limits.field
 ),
