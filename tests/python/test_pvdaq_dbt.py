@@ -1,16 +1,19 @@
 """PV systems feed end to end: dbt builds on a private copy of the landing sample.
 
-One build on the unchanged sample (values checked against the real series read with pandas),
-then one incremental build after landing events: a day delivered a second time, a corrected
-day file, a file with an implausible module temperature, changed and unkeyed metadata, a new
-system whose site time zone Spark does not know.
+One build on the unchanged sample (values checked against the real series read with pandas)
+plus a day file two days ahead of now, then one incremental build after landing events: a day
+delivered a second time, a corrected day file, a file with an implausible module temperature,
+changed and unkeyed metadata, a new system whose site time zone Spark does not know; and a
+var that lets the future day's reading in, as the passing of time would.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +44,18 @@ REDELIVERED_DAY = ("system_id=15", "year=2020", "month=3", "day=5")
 CORRECTED_DAY = ("system_id=50", "year=2012", "month=3", "day=6")
 IMPLAUSIBLE_DAY = ("system_id=4", "year=2018", "month=6", "day=5")
 UNKNOWN_ZONE_DAY = ("system_id=99", "year=2018", "month=6", "day=5")
+# A module temperature of system 4 (site zone -07:00) at noon local time two days after today
+# (UTC): rejected as future_time by the first build (var pv_max_future_minutes: 60); the
+# second build and the full refresh run with a week instead, as if that time had come.
+FUTURE_DATE = (datetime.now(UTC) + timedelta(days=2)).date()
+FUTURE_DAY = (
+    "system_id=4",
+    f"year={FUTURE_DATE.year}",
+    f"month={FUTURE_DATE.month}",
+    f"day={FUTURE_DATE.day}",
+)
+A_WEEK_AHEAD = ["--vars", "{pv_max_future_minutes: 10080}"]
+FUTURE_FILE_MODIFIED_S = datetime(2000, 1, 1, tzinfo=UTC).timestamp()
 
 
 @dataclass
@@ -76,12 +91,34 @@ def _read_all(spark: SparkSession, landing: Path, schema: str = SCHEMA) -> Built
     )
 
 
+def _module_temperature(pvdata: Path, measured_on: str, kelvin: float) -> pa.Table:
+    """One local-time module temperature (metric 217) in the layout of system 4's day files."""
+    (day_file,) = pvdata.joinpath(*IMPLAUSIBLE_DAY).glob("*.parquet")
+    day_schema = pq.read_schema(day_file)
+    return pa.table(
+        {
+            "measured_on": [pd.Timestamp(measured_on)],
+            "utc_measured_on": pa.nulls(1, day_schema.field("utc_measured_on").type),
+            "metric_id": [217],
+            "value": [kelvin],
+        },
+        schema=day_schema,
+    )
+
+
 @pytest.fixture(scope="module")
 def first_build(
     dbt_project: DbtProject, spark: SparkSession, tmp_path_factory: pytest.TempPathFactory
 ) -> Built:
     landing = tmp_path_factory.mktemp("pvdaq") / "landing"
     shutil.copytree(SAMPLE_DATA, landing)
+    pvdata = landing / "pvdaq" / "pvdata"
+    future_folder = pvdata.joinpath(*FUTURE_DAY)
+    future_folder.mkdir(parents=True)
+    future = _module_temperature(pvdata, f"{FUTURE_DATE} 12:00:00", 300.15)
+    pq.write_table(future, future_folder / "day.parquet")
+    # Landed before every other file: the incremental build finds no newer file in its day.
+    os.utime(future_folder / "day.parquet", (FUTURE_FILE_MODIFIED_S, FUTURE_FILE_MODIFIED_S))
     result = dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=landing)
     built = _read_all(spark, landing)
     built.time_zone_warnings = _time_zone_warnings(result)
@@ -129,17 +166,7 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     # 5. A late file for a loaded day: one module temperature of 423.15 K = 150 C, outside
     # the plausible range for C, at a time the day does not hold yet.
     implausible_folder = pvdata.joinpath(*IMPLAUSIBLE_DAY)
-    (day_file,) = implausible_folder.glob("*.parquet")
-    day_schema = pq.read_schema(day_file)
-    late = pa.table(
-        {
-            "measured_on": [pd.Timestamp("2018-06-05 12:07:00")],
-            "utc_measured_on": pa.nulls(1, day_schema.field("utc_measured_on").type),
-            "metric_id": [217],
-            "value": [423.15],
-        },
-        schema=day_schema,
-    )
+    late = _module_temperature(pvdata, "2018-06-05 12:07:00", 423.15)
     pq.write_table(late, implausible_folder / "late.parquet")
     # 6. A new system 99 whose site row names a time zone Spark does not know ("Mountain"),
     # with one module temperature without a UTC time: Spark's zone functions would stop the
@@ -155,7 +182,10 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     pq.write_table(
         late.set_column(3, "value", pa.array([300.15])), unknown_zone_folder / "day.parquet"
     )
-    result = dbt_project.run(["build", *SELECT], schema=SCHEMA, landing_dir=first_build.landing)
+    # 7. No new file in the future day's partition; the var stands for the time that passed.
+    result = dbt_project.run(
+        ["build", *SELECT, *A_WEEK_AHEAD], schema=SCHEMA, landing_dir=first_build.landing
+    )
     built = _read_all(spark, first_build.landing)
     built.time_zone_warnings = _time_zone_warnings(result)
     return built
@@ -166,7 +196,15 @@ def full_refresh_build(second_build: Built, dbt_project: DbtProject, spark: Spar
     """The second build's landing folder built from scratch in another schema."""
     schema = f"{SCHEMA}_full"
     dbt_project.run(
-        ["build", *SELECT, "--full-refresh", "--exclude-resource-type", "test", "unit_test"],
+        [
+            "build",
+            *SELECT,
+            *A_WEEK_AHEAD,
+            "--full-refresh",
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+        ],
         schema=schema,
         landing_dir=second_build.landing,
     )
@@ -208,7 +246,9 @@ def test_facts_match_the_real_series(first_build: Built, spec: SeriesSpec) -> No
 
 def test_fact_key_is_unique(first_build: Built) -> None:
     assert not first_build.facts.duplicated(["ss_id", "timestamp", "sensor"]).any()
-    assert first_build.rejected.empty
+    # The sample itself has no rejected row: only the future reading added to it.
+    assert first_build.rejected["local_date"].eq(FUTURE_DATE).all()
+    assert len(first_build.rejected) == 1
 
 
 def test_dst_days_of_the_sample_span_23_and_25_hours(first_build: Built) -> None:
@@ -281,7 +321,9 @@ def test_corrected_day_replaces_that_days_facts(first_build: Built, second_build
     np.testing.assert_allclose(after.to_numpy(), before.iloc[1:].to_numpy() * 2, rtol=1e-12)
 
     def other_days(frame: pd.DataFrame) -> pd.DataFrame:
-        mask = ~((frame["ss_id"] == 50) & (frame["local_date"] == corrected_date))
+        mask = ~((frame["ss_id"] == 50) & (frame["local_date"] == corrected_date)) & (
+            frame["local_date"] != FUTURE_DATE
+        )
         return (
             frame[mask][["ss_id", "timestamp", "sensor", "value"]]
             .sort_values(["ss_id", "sensor", "timestamp"])
@@ -389,3 +431,24 @@ def test_incremental_builds_equal_a_full_refresh(
         assert len(incremental) > 0, name
         pd.testing.assert_frame_equal(incremental, full, check_exact=False, rtol=1e-12)
     assert len(second_build.rejected) == len(full_refresh_build.rejected)
+
+
+def test_a_future_reading_is_rejected_then_loaded_when_its_time_has_come(
+    first_build: Built, second_build: Built
+) -> None:
+    def future_day(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["local_date"] == FUTURE_DATE]
+
+    rejected = future_day(first_build.rejected)
+    assert rejected[["ss_id", "metric_id", "rejection_reason"]].to_dict("records") == [
+        {"ss_id": 4, "metric_id": 217, "rejection_reason": "future_time"}
+    ]
+    assert future_day(first_build.facts).empty
+    # The day's file is older than every loaded file: the incremental build rebuilds the day
+    # since it is not before the newest stored day (see docs pvdaq_incremental_rule).
+    loaded = future_day(second_build.facts)
+    assert loaded[["ss_id", "sensor", "value"]].to_dict("records") == [
+        {"ss_id": 4, "sensor": "module_temp_1", "value": pytest.approx(300.15 - 273.15)}
+    ]
+    assert loaded["timestamp"].tolist() == [pd.Timestamp(f"{FUTURE_DATE} 19:00:00")]
+    assert future_day(second_build.rejected).empty

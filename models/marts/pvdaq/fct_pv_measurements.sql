@@ -8,8 +8,9 @@
 }}
 
 {#- Incremental by landing day partition: a run rebuilds every (ss_id, local_date) partition
-    that holds a landing file modified after the newest file already loaded, from all of that
-    partition's files, and overwrites those partitions only (see docs pvdaq_incremental_rule). -#}
+    that holds a landing file modified after the newest file already loaded, or whose day is
+    at most two days before the newest stored day, from all of that partition's files, and
+    overwrites those partitions only (see docs pvdaq_incremental_rule). -#}
 {% set sensors = var('pv_sensors') %}
 
 with changed_partitions as (
@@ -21,6 +22,14 @@ with changed_partitions as (
         where
             landed.source_modified_at > (
                 select coalesce(max(loaded.source_modified_at), timestamp '1900-01-01 00:00:00')
+                from {{ this }} as loaded
+            )
+            -- A reading rejected as future_time is accepted once its time has come, from a file
+            -- loaded before. It lies after every stored reading, so its local day is at most
+            -- two days (the widest spread of local dates at one instant, 26 h) before the
+            -- newest stored day.
+            or landed.local_date >= (
+                select date_sub(max(loaded.local_date), 2)
                 from {{ this }} as loaded
             )
     {% endif %}

@@ -87,7 +87,7 @@ checked as (
             -- 2022 run: about 2e11 buckets of 10 ms).
             when
                 abs(unix_micros(cast_values.parsed_time) - run_median_times.median_time_micros)
-                > {{ var('robot_max_run_minutes') * 60 * 1000000 }}
+                > {{ (var('robot_max_run_minutes') | float * 60 * 1000000) | int }}
                 then 'time_outside_run'
             when cast_values.value_text is null or cast_values.value_text = '' then 'missing_value'
             when cast_values.value_number is null then 'non_numeric_value'
