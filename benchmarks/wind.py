@@ -186,6 +186,7 @@ def run(ctx: WorkloadContext) -> dict[str, Any]:
         F.col("turbine_id").cast("int"),
         F.col("turbine_group").cast("int"),
         F.col("rated_power_mw").cast("double"),
+        F.col("in_service_from").cast("date"),
     )
     registry.write.mode("overwrite").format("parquet").saveAsTable(
         relations["wind_turbine_registry"].replace("`", "")

@@ -14,8 +14,9 @@ feed carries (`sample_data/PROVENANCE.md`), at fixed rates drawn from the seed:
 - about 2 % of turbines run at 40 % output on 3 days, the deviating turbines the summary
   should report.
 
-A registry CSV for the generated fleet (`turbine_id,turbine_group,rated_power_mw`, 5 MW) is
-written next to the data folder as `wind_turbine_registry.csv`. Deterministic by seed.
+A registry CSV for the generated fleet (`turbine_id,turbine_group,rated_power_mw,
+in_service_from`: 5 MW, in service from the first generated day) is written next to the data
+folder as `wind_turbine_registry.csv`. Deterministic by seed.
 
 Usage: `python -m benchmarks.wind_data --turbines 1000 --days 31 --seed 1 --out DIR`.
 """
@@ -112,8 +113,10 @@ def write_feed(out_dir: Path, turbines: int, days: int, seed: int, *, progress: 
         body += "\r\n".join(lines) + "\r\n"
         (out_dir / f"data_group_{group}.csv").write_text(body, newline="")
         total += len(lines)
-    registry = ["turbine_id,turbine_group,rated_power_mw"] + [
-        f"{t},{(t - 1) // TURBINES_PER_FILE + 1},{RATED_POWER_MW}" for t in range(1, turbines + 1)
+    in_service_from = str(START.astype("datetime64[D]"))
+    registry = ["turbine_id,turbine_group,rated_power_mw,in_service_from"] + [
+        f"{t},{(t - 1) // TURBINES_PER_FILE + 1},{RATED_POWER_MW},{in_service_from}"
+        for t in range(1, turbines + 1)
     ]
     (out_dir.parent / "wind_turbine_registry.csv").write_text("\n".join(registry) + "\n")
     return total

@@ -422,6 +422,9 @@ def test_wind_data_layout_and_defects(tmp_path: Path):
     registry = pd.read_csv(tmp_path / "wind_turbine_registry.csv")
     assert list(registry["turbine_id"]) == list(range(1, 11))
     assert list(registry["turbine_group"]) == [1] * 5 + [2] * 5
+    # in service from the first generated day: no generated reading is rejected for its date
+    assert set(registry["in_service_from"]) == {"2022-03-01"}
+    assert pd.to_datetime(frame["timestamp"], errors="coerce").min() == pd.Timestamp("2022-03-01")
 
 
 # --------------------------------------------------------------------------------------------

@@ -143,10 +143,15 @@ def _land_defects(landing: Path) -> None:
     _write(folder / "data_group_3.csv", files[3], newline="\n")  # LF, not CRLF
     # a new group file is picked up; its turbine is not registered
     # and a registered turbine's clock far ahead: a series up to 2099 would hold 67 years of
-    # empty steps
+    # empty steps; and reset to 1970, before its in-service day (52 years of empty steps)
     _write(
         folder / "data_group_4.csv",
-        [HEADER, "2022-03-01 00:00:00,99,10.0,100,2.0", "2099-03-01 00:00:00,3,10.0,100,2.0"],
+        [
+            HEADER,
+            "2022-03-01 00:00:00,99,10.0,100,2.0",
+            "2099-03-01 00:00:00,3,10.0,100,2.0",
+            "1970-01-01 00:00:00,3,10.0,100,2.0",
+        ],
     )
     # files not named data_group_*.csv are ignored
     _write(folder / "notes.csv", [HEADER, "x,y,z,w,v"])
@@ -259,6 +264,7 @@ def test_rejected_rows_are_counted_with_reason_and_file(spark, defects_build):
         ("unparseable_turbine_id", "data_group_2.csv"): 1,
         ("unknown_turbine_id", "data_group_4.csv"): 1,
         ("future_timestamp", "data_group_4.csv"): 1,
+        ("before_in_service_date", "data_group_4.csv"): 1,
     }
     conflict = rejected[rejected["rejection_reason"] == "conflicting_duplicate"].iloc[0]
     assert conflict["power_output_text"] == "999"
@@ -443,6 +449,7 @@ def test_registry_snapshot_keeps_the_rated_power_history(dbt_project, spark: Spa
         "turbine_id",
         "turbine_group",
         "if(turbine_id = 7, 6.0d, rated_power_mw) as rated_power_mw",
+        "in_service_from",
     )
     spark.createDataFrame(changed.collect(), registry.schema).write.insertInto(
         f"{schema}.wind_turbine_registry", overwrite=True

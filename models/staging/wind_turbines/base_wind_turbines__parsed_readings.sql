@@ -2,7 +2,8 @@
   Parses every delivered row and decides its fate (see the docs block
   `wind_turbines_duplicate_rule`): `rejection_reason` is null for the one row kept per
   (turbine_id, reading_at), else one of unparseable_timestamp, future_timestamp,
-  unparseable_turbine_id, unknown_turbine_id, exact_duplicate, conflicting_duplicate.
+  unparseable_turbine_id, unknown_turbine_id, before_in_service_date, exact_duplicate,
+  conflicting_duplicate.
 -#}
 with trimmed as (
     select
@@ -62,7 +63,8 @@ counted as (
         + (case when parsed.wind_direction_deg is null then 1 else 0 end)
         + (case when parsed.power_output_mw is null then 1 else 0 end)
             as invalid_numeric_cell_count,
-        registry.turbine_id is not null as is_registered_turbine
+        registry.turbine_id is not null as is_registered_turbine,
+        registry.in_service_from
     from parsed
     left join {{ ref('wind_turbine_registry') }} as registry
         on parsed.turbine_id = registry.turbine_id
@@ -116,6 +118,8 @@ select
             then 'future_timestamp'
         when turbine_id is null then 'unparseable_turbine_id'
         when not is_registered_turbine then 'unknown_turbine_id'
+        -- a logger clock reset (1970, 2000) would stretch the gap-free series back to it
+        when reading_at < cast(in_service_from as timestamp) then 'before_in_service_date'
         when key_rank = 1 then null
         when
             wind_speed_m_s <=> kept_wind_speed_m_s
