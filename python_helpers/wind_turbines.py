@@ -12,7 +12,9 @@ Per-measure status values (columns `<measure>_status`), before filling:
 - `implausible`: the value lies outside the seeded plausibility limits;
 - `outlier`: the value is plausible but a robust (median/MAD) outlier in its window.
 Every status but `observed` makes the value missing; it is then filled by time interpolation
-when the gap is short enough, else left null.
+when the gap is short enough, else left null. Readings are checked one by one before the
+readings of one step are averaged: a step is `observed` when one of them holds a valid value,
+and its value is the mean of those values.
 """
 
 from __future__ import annotations
@@ -91,12 +93,29 @@ def _epoch_seconds(column: str = "reading_at") -> Column:
     return F.unix_seconds(F.col(column))
 
 
+def _step_status(measure: str) -> Column:
+    """A step's status from its readings' statuses: `observed` when one reading has a valid
+    value, else `implausible` when one had an implausible value, else `invalid_cell`."""
+    status = F.col(f"{measure}_status")
+    return (
+        F.when(F.count(F.col(measure)) > 0, F.lit(STATUS_OBSERVED))
+        .when(F.max(status == F.lit(STATUS_IMPLAUSIBLE)), F.lit(STATUS_IMPLAUSIBLE))
+        .otherwise(F.lit(STATUS_INVALID_CELL))
+        .alias(f"{measure}_status")
+    )
+
+
 def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
     """Snap readings to the start of their cadence step; one row per (turbine_id, step).
 
     Input columns: turbine_id, reading_at, wind_speed_m_s, wind_direction_deg,
-    power_output_mw. Several readings in one step are averaged (direction on the circle); a
-    single reading is kept exactly as delivered. Output adds `has_row` (true).
+    power_output_mw, and optionally each measure's `<m>_status` (from `apply_plausibility`
+    on the readings, whose values are then null unless observed). Several readings in one
+    step are averaged, null values left out (direction on the circle); a single reading is
+    kept exactly as delivered. With statuses, a step is `observed` when one of its readings
+    is, so a 999 MW reading among six 10-minute readings leaves the mean of the other five
+    (averaged first, it would have made the whole hour implausible). Output adds `has_row`
+    (true).
     """
     step = int(cadence_minutes * 60)
     snapped = readings.withColumn(
@@ -108,12 +127,14 @@ def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
         F.degrees(F.atan2(F.avg(F.sin(F.radians(direction))), F.avg(F.cos(F.radians(direction))))),
         F.lit(360.0),
     )
+    statuses = [_step_status(m) for m in MEASURES if f"{m}_status" in readings.columns]
     return snapped.groupBy("turbine_id", "reading_at").agg(
         F.avg("wind_speed_m_s").alias("wind_speed_m_s"),
         F.when(F.count(direction) == 1, F.max(direction))
         .otherwise(circular_mean)
         .alias("wind_direction_deg"),
         F.avg("power_output_mw").alias("power_output_mw"),
+        *statuses,
         F.lit(True).alias("has_row"),
     )
 
@@ -193,8 +214,9 @@ def plausibility_bounds(
 def apply_plausibility(spine: DataFrame, bounds: DataFrame) -> DataFrame:
     """Set values outside their limits to null and record each measure's `<m>_status`.
 
-    Status is `missing_row`, `invalid_cell`, `implausible` or `observed` (see module doc).
-    A turbine absent from `bounds` has no limits, so its values are all kept.
+    Status is `missing_row` (`has_row` false), `invalid_cell`, `implausible` or `observed`
+    (see module doc). A turbine absent from `bounds` has no limits, so its values are all
+    kept. Works on delivered readings (`has_row` true) as on spine steps.
     """
     joined = spine.join(F.broadcast(bounds), "turbine_id", "left")
     statuses = []
@@ -430,7 +452,10 @@ def clean_readings(
         since_ts = F.timestamp_seconds(F.lit(calendar.timegm(since.timetuple())))
         earliest = F.timestamp_seconds(F.unix_seconds(since_ts) - F.lit(params.history_seconds))
         selected = selected.filter(F.col("reading_at") >= earliest)
-    aligned = align_to_cadence(selected, params.cadence_minutes)
+    # Checked reading by reading, before several readings of one step are averaged.
+    bounds = plausibility_bounds(registry, limits, params.power_tolerance)
+    checked_readings = apply_plausibility(selected.withColumn("has_row", F.lit(True)), bounds)
+    aligned = align_to_cadence(checked_readings, params.cadence_minutes)
     if since_ts is not None and continuing_turbines is not None:
         step = params.cadence_seconds
         first_step = F.floor(F.unix_seconds(earliest) / F.lit(step)) * F.lit(step)
@@ -439,12 +464,21 @@ def clean_readings(
             "turbine_id",
             F.timestamp_seconds(first_step - F.lit(step)).alias("reading_at"),
             *(F.lit(None).cast("double").alias(m) for m in MEASURES),
+            *(F.lit(STATUS_MISSING_ROW).alias(f"{m}_status") for m in MEASURES),
             F.lit(False).alias("has_row"),
         )
         aligned = aligned.unionByName(series_starts)
     spine = build_spine(aligned, params.cadence_minutes)
-    bounds = plausibility_bounds(registry, limits, params.power_tolerance)
-    checked = apply_plausibility(spine, bounds)
+    # Steps the spine added have no status yet: no row was delivered for them.
+    checked = spine.select(
+        "turbine_id",
+        "reading_at",
+        *MEASURES,
+        *(
+            F.coalesce(F.col(f"{m}_status"), F.lit(STATUS_MISSING_ROW)).alias(f"{m}_status")
+            for m in MEASURES
+        ),
+    )
     checked = flag_outliers(
         checked, OUTLIER_MEASURES, params.outlier_window_hours, params.outlier_mad_k
     )

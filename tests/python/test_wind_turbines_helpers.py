@@ -297,6 +297,37 @@ def test_implausible_values_are_replaced(spark, registry, limits):
     assert out[(1, _hour(2))].power_output_mw_status == "implausible"
 
 
+def test_a_step_averages_its_plausible_readings_only(spark, registry, limits):
+    """10-minute readings, hourly cadence (limits: power 0..5.5 MW, direction below 360).
+
+    Hour 0, six readings: power 2, 999, 2, 4, 2, 2; the 999 MW reading is left out, so
+    (2 + 2 + 4 + 2 + 2) / 5 = 2.4 (averaged first, 168.5 MW would have made the whole hour
+    implausible); direction 90 but one 380, which is left out: 90. Hour 1: power 999 and -1
+    only: implausible, filled on the line from hour 0 (2.4) to hour 2 (4.4): 3.4. Hour 2: one
+    reading of 4.4 MW.
+    """
+    minutes = dt.timedelta(minutes=1)
+    hour_0 = [(2.0, 90.0), (999.0, 90.0), (2.0, 380.0), (4.0, 90.0), (2.0, 90.0), (2.0, 90.0)]
+    rows = [
+        *((1, START + 10 * i * minutes, 10.0, d, p) for i, (p, d) in enumerate(hour_0)),
+        (1, START + 60 * minutes, 10.0, 90.0, 999.0),
+        (1, START + 70 * minutes, 10.0, 90.0, -1.0),
+        (1, START + 120 * minutes, 10.0, 90.0, 4.4),
+    ]
+    result = clean_readings(spark.createDataFrame(rows, READING_SCHEMA), registry, limits, PARAMS)
+    out = {row.reading_at: row for row in result.collect()}
+    assert sorted(out) == [_hour(0), _hour(1), _hour(2)]
+    first, second, third = out[_hour(0)], out[_hour(1)], out[_hour(2)]
+    assert first.power_output_mw == pytest.approx(2.4, abs=1e-12)
+    assert (first.power_output_mw_status, first.wind_direction_deg_status) == ("observed",) * 2
+    assert first.wind_direction_deg == pytest.approx(90.0, abs=1e-9)
+    assert first.quality_flag == "observed"
+    assert second.power_output_mw == pytest.approx(3.4, abs=1e-12)
+    assert second.power_output_mw_status == "implausible"
+    assert second.quality_flag == "imputed_implausible"
+    assert third.power_output_mw == 4.4
+
+
 def test_no_extrapolation_past_the_last_reading(spark, registry, limits):
     """Turbine 1 reports hours 0-3; at hour 3 the power cell is garbage (null).
 
