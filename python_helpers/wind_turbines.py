@@ -108,14 +108,13 @@ def _step_status(measure: str) -> Column:
 def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
     """Snap readings to the start of their cadence step; one row per (turbine_id, step).
 
-    Input columns: turbine_id, reading_at, wind_speed_m_s, wind_direction_deg,
-    power_output_mw, and optionally each measure's `<m>_status` (from `apply_plausibility`
-    on the readings, whose values are then null unless observed). Several readings in one
-    step are averaged, null values left out (direction on the circle); a single reading is
-    kept exactly as delivered. With statuses, a step is `observed` when one of its readings
-    is, so a 999 MW reading among six 10-minute readings leaves the mean of the other five
-    (averaged first, it would have made the whole hour implausible). Output adds `has_row`
-    (true).
+    Input: readings checked by `apply_plausibility` (turbine_id, reading_at, wind_speed_m_s,
+    wind_direction_deg, power_output_mw, each null unless observed, and each measure's
+    `<m>_status`). Several readings in one step are averaged, null values left out (direction
+    on the circle); a single reading is kept exactly as delivered. A step is `observed` when
+    one of its readings is, so a 999 MW reading among six 10-minute readings leaves the mean of
+    the other five (averaged first, it would have made the whole hour implausible). Output
+    adds `has_row` (true).
     """
     step = int(cadence_minutes * 60)
     snapped = readings.withColumn(
@@ -127,14 +126,13 @@ def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
         F.degrees(F.atan2(F.avg(F.sin(F.radians(direction))), F.avg(F.cos(F.radians(direction))))),
         F.lit(360.0),
     )
-    statuses = [_step_status(m) for m in MEASURES if f"{m}_status" in readings.columns]
     return snapped.groupBy("turbine_id", "reading_at").agg(
         F.avg("wind_speed_m_s").alias("wind_speed_m_s"),
         F.when(F.count(direction) == 1, F.max(direction))
         .otherwise(circular_mean)
         .alias("wind_direction_deg"),
         F.avg("power_output_mw").alias("power_output_mw"),
-        *statuses,
+        *(_step_status(m) for m in MEASURES),
         F.lit(True).alias("has_row"),
     )
 

@@ -12,8 +12,10 @@ import time
 import numpy as np
 import pytest
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from python_helpers.wind_turbines import (
+    MEASURES,
     CleaningParameters,
     align_to_cadence,
     build_spine,
@@ -434,10 +436,9 @@ def test_align_to_cadence_averages_the_readings_of_a_step(spark: SparkSession):
         (1, START + 119 * minutes, 3.0, 180.0, 0.7),
         (1, START + 120 * minutes, 7.5, 123.4, 3.3),
     ]
-    aligned = {
-        row.reading_at: row
-        for row in align_to_cadence(spark.createDataFrame(rows, READING_SCHEMA), 60).collect()
-    }
+    observed = {f"{m}_status": F.lit("observed") for m in MEASURES}
+    readings = spark.createDataFrame(rows, READING_SCHEMA).withColumns(observed)
+    aligned = {row.reading_at: row for row in align_to_cadence(readings, 60).collect()}
     assert sorted(aligned) == [_hour(0), _hour(1), _hour(2)]
 
     def numpy_circular_mean(*degrees: float) -> float:

@@ -1,8 +1,7 @@
 {#- Metric catalogue, one row per (ss_id, metric_id): ids cast, blank scale/offset kept as null
     ("not given": scale 1 and offset 0 are applied in base_pvdaq__checked_pvdata), `units` =
     units after scaling (the raw units when blank). A metric listed twice keeps the row of the
-    newest file (macro
-    pvdaq_newest_delivery_first). -#}
+    newest file, as ordered by the macro pvdaq_newest_delivery_first. -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,

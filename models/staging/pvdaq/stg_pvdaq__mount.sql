@@ -1,6 +1,6 @@
 {#- One row per system: azimuth and tilt in degrees, tracking as a boolean (blank = null).
-    A system listed twice keeps the row of the newest file (macro
-    pvdaq_newest_delivery_first). -#}
+    A system listed twice keeps the row of the newest file, as ordered by the macro
+    pvdaq_newest_delivery_first. -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,

@@ -5,8 +5,8 @@
     A time zone Spark does not know becomes null (the system's rows without a UTC time are
     then rejected as `unknown_site_time_zone`; the data test
     assert_pv_site_time_zones_are_recognised warns with the delivered text).
-    A system listed twice keeps the row of the newest file (macro
-    pvdaq_newest_delivery_first). -#}
+    A system listed twice keeps the row of the newest file, as ordered by the macro
+    pvdaq_newest_delivery_first. -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,
