@@ -420,6 +420,61 @@ def quality_flag(df: DataFrame) -> DataFrame:
     )
 
 
+def _utc_midnight(day: dt.date) -> Column:
+    """The timestamp of `day` at 00:00 UTC."""
+    # Epoch seconds, not a datetime literal: PySpark reads a naive datetime in the driver
+    # process's local time zone, which would move the cutoff off UTC midnight.
+    return F.timestamp_seconds(F.lit(calendar.timegm(day.timetuple())))
+
+
+@dataclass(frozen=True)
+class IncrementalWindow:
+    """Where an incremental run of `clean_readings` starts: the arguments `since` and
+    `continuing_turbines` (see there)."""
+
+    since: dt.date
+    continuing_turbines: DataFrame
+
+
+def incremental_window(
+    stored: DataFrame, readings: DataFrame, lookback_days: int
+) -> IncrementalWindow | None:
+    """The days an incremental run re-computes, from the stored series; None when nothing is
+    stored (the run computes everything).
+
+    `stored`: the cleaned series as stored (turbine_id, reading_at, reading_date); `readings`:
+    the staged readings (turbine_id, reading_at). The run starts `lookback_days` before the
+    latest stored day, or earlier: at the day of the last stored step of a turbine whose series
+    ended before that start and that reports again from it on. In a full computation the
+    steps between such a turbine's last stored step and its return are missing rows; they may
+    lie in days the run would otherwise not overwrite (an outage longer than the lookback).
+    Costs one more read of the readings, only in a run where some turbine's series ends before
+    the start (a turbine out of service, or back from an outage).
+    """
+    latest_day = stored.agg(F.max("reading_date")).first()[0]
+    if latest_day is None:
+        return None
+    since = latest_day - dt.timedelta(days=lookback_days)
+    since_ts = _utc_midnight(since)
+    # The day of each turbine's last stored step, as `reading_date` holds it (a UTC date).
+    ended_before = (
+        stored.groupBy("turbine_id")
+        .agg(F.max("reading_at").alias("last_step_at"), F.max("reading_date").alias("last_day"))
+        .filter(F.col("last_step_at") < since_ts)
+    )
+    if not ended_before.isEmpty():
+        returning = readings.filter(F.col("reading_at") >= since_ts).select("turbine_id")
+        earliest_last_day = (
+            ended_before.join(returning.distinct(), "turbine_id", "left_semi")
+            .agg(F.min("last_day"))
+            .first()[0]
+        )
+        if earliest_last_day is not None:
+            since = min(since, earliest_last_day)
+    continuing = stored.filter(F.col("reading_date") < F.lit(since)).select("turbine_id").distinct()
+    return IncrementalWindow(since=since, continuing_turbines=continuing)
+
+
 def clean_readings(
     readings: DataFrame,
     registry: DataFrame,
@@ -445,9 +500,7 @@ def clean_readings(
     selected = readings.select("turbine_id", "reading_at", *MEASURES)
     since_ts: Column | None = None
     if since is not None:
-        # Epoch seconds, not a datetime literal: PySpark reads a naive datetime in the driver
-        # process's local time zone, which would move the cutoff off UTC midnight.
-        since_ts = F.timestamp_seconds(F.lit(calendar.timegm(since.timetuple())))
+        since_ts = _utc_midnight(since)
         earliest = F.timestamp_seconds(F.unix_seconds(since_ts) - F.lit(params.history_seconds))
         selected = selected.filter(F.col("reading_at") >= earliest)
     # Checked reading by reading, before several readings of one step are averaged.

@@ -3,7 +3,8 @@
 Scenario 1 (defects): the real files with injected defects, one `dbt build` (models and all
 tests); results are checked against values computed with pandas from the untouched files.
 Scenario 2 (incremental): build on days 1-20, build again with nothing new, append days
-21-31, build, then a full refresh in another schema; the tables must agree.
+21-31, build, then a full refresh in another schema; the tables must agree (a turbine silent
+for longer than the lookback included).
 """
 
 from __future__ import annotations
@@ -310,12 +311,16 @@ INCREMENTAL_TABLES = {
 
 # Turbine 1's hours at the end of day 20: missing from the deliveries until the last step.
 WITHHELD_KEYS = {("2022-03-20 22:00:00", "1"), ("2022-03-20 23:00:00", "1")}
+# Turbine 5's outage: never delivered, from day 16 13:00 to day 21 05:00. The appended build
+# (lookback 2 days: from day 18) must also write its steps of days 16 and 17.
+OUTAGE_HOURS = pd.date_range("2022-03-16 13:00", "2022-03-21 05:00", freq="h")
+OUTAGE_KEYS = {(str(hour), "5") for hour in OUTAGE_HOURS}
 COVERAGE_TEST = "assert_turbine_readings_hold_every_staged_reading"
 ROWS_PER_DAY_TEST = "fct_turbine_readings_rows_per_day"
 
 
 def _split(group: int) -> tuple[list[str], list[str]]:
-    lines = [line for line in _lines(group) if _key(line) not in WITHHELD_KEYS]
+    lines = [line for line in _lines(group) if _key(line) not in WITHHELD_KEYS | OUTAGE_KEYS]
     if group == 1:  # and one broken value right after the cut
         _edit(lines, "2022-03-21 00:00:00", 2, _set(POWER, "error"))
     head = [line for line in lines[1:] if line < CUT]
@@ -392,7 +397,11 @@ def test_a_build_before_any_delivery_leaves_empty_tables_that_later_runs_fill(in
     for name, table in incremental_runs["before_first_delivery"].items():
         assert table.empty, name
     first = incremental_runs["first"]
-    assert len(first["fct_turbine_readings"]) == 15 * 20 * 24 - len(WITHHELD_KEYS)
+    outage_before_cut = sum(hour < pd.Timestamp(CUT) for hour in OUTAGE_HOURS)
+    assert outage_before_cut == 11 + 4 * 24
+    # turbine 5's series ends at its last hour before the outage
+    expected_rows = 15 * 20 * 24 - len(WITHHELD_KEYS) - outage_before_cut
+    assert len(first["fct_turbine_readings"]) == expected_rows
     assert len(first["fct_turbine_power_summary"]) > 0
 
 
@@ -419,13 +428,22 @@ def test_appended_days_equal_a_full_refresh(incremental_runs):
         )
     ]
     assert filled["quality_flag"].tolist() == ["imputed_missing_row"] * 2
+    outage = readings[(readings["turbine_id"] == 5) & readings["reading_at"].isin(OUTAGE_HOURS)]
+    assert len(outage) == len(OUTAGE_HOURS)
+    assert set(outage["quality_flag"]) == {"unfilled_gap"}
     raw = _raw()
     raw_1 = raw[raw["turbine_id"] == 1].set_index("timestamp")["power_output"]
     first, last = raw_1[pd.Timestamp("2022-03-20 21:00")], raw_1[pd.Timestamp("2022-03-21 00:00")]
     assert filled["power_output_mw"].tolist() == pytest.approx(
         [first + (last - first) / 3, first + 2 * (last - first) / 3], abs=1e-9
     )
-    assert np.isfinite(appended["fct_turbine_power_summary"]["avg_power_mw"]).all()
+    summary = appended["fct_turbine_power_summary"]
+    silent_days = pd.date_range("2022-03-17", "2022-03-20", freq="D")  # turbine 5, whole days
+    silent = (summary["turbine_id"] == 5) & summary["period_start"].isin(silent_days)
+    assert silent.sum() == 4
+    assert summary.loc[silent, "avg_power_mw"].isna().all()
+    assert (summary.loc[silent, "reading_count"] == 0).all()
+    assert np.isfinite(summary.loc[~silent, "avg_power_mw"]).all()
 
 
 def test_registry_snapshot_keeps_the_rated_power_history(dbt_project, spark: SparkSession):

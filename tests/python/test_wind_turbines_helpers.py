@@ -20,6 +20,7 @@ from python_helpers.wind_turbines import (
     align_to_cadence,
     build_spine,
     clean_readings,
+    incremental_window,
     interpolate_gaps,
 )
 
@@ -399,6 +400,47 @@ def test_incremental_window_keeps_a_gap_longer_than_the_history(spark, registry,
         ("unfilled_gap", "missing_row")
     }
     assert all(row.power_output_mw is None for row in gap)
+
+
+def test_incremental_window_reaches_back_to_a_turbine_back_from_an_outage(spark, registry, limits):
+    """Turbine 1 reports hours 0-119 (days 1-5). Turbine 2 reports hours 0-40, is silent,
+    and reports again from hour 110 (day 5). A first run stored the series of the readings
+    before hour 96 (days 1-4): turbine 2's ends at hour 40 (day 2, 16:00). The next run with a
+    lookback of 1 day would start at day 3 (latest stored day 4 - 1) and never write turbine
+    2's hours 41-47, which the full computation holds as missing rows: it starts at day 2,
+    the day of turbine 2's last stored step. Without turbine 2's return the start stays at
+    day 3 (a turbine out of service moves nothing)."""
+    rows = [(1, h, 10.0 + (h % 4), 90.0, 2.0 + 0.1 * (h % 3)) for h in range(120)]
+    rows += [(2, h, 9.0, 80.0, 1.5) for h in [*range(41), *range(110, 120)]]
+    first_rows = [row for row in rows if row[1] < 96]
+    stored = clean_readings(_readings(spark, first_rows), registry, limits, PARAMS).cache()
+    day = [(START + dt.timedelta(days=n)).date() for n in range(5)]
+
+    window = incremental_window(stored, _readings(spark, rows), lookback_days=1)
+    assert window is not None
+    assert window.since == day[1]
+    assert sorted(r.turbine_id for r in window.continuing_turbines.collect()) == [1, 2]
+    partial = clean_readings(
+        _readings(spark, rows),
+        registry,
+        limits,
+        PARAMS,
+        since=window.since,
+        continuing_turbines=window.continuing_turbines,
+    )
+    combined = stored.filter(F.col("reading_date") < F.lit(window.since)).unionByName(partial)
+    combined_rows = {(r.turbine_id, r.reading_at): r for r in combined.collect()}
+    assert combined_rows == _clean(spark, registry, limits, rows)
+    outage = [combined_rows[(2, _hour(h))] for h in range(41, 110)]
+    assert {(r.quality_flag, r.power_output_mw_status) for r in outage} == {
+        ("unfilled_gap", "missing_row")
+    }
+
+    not_returning = incremental_window(stored, _readings(spark, first_rows), lookback_days=1)
+    assert not_returning is not None
+    assert not_returning.since == day[2]
+    assert incremental_window(stored.limit(0), _readings(spark, rows), lookback_days=1) is None
+    stored.unpersist()
 
 
 def test_incremental_cutoff_is_utc_midnight_whatever_the_driver_time_zone(

@@ -1,16 +1,13 @@
 """Cleaned turbine series, one row per cadence step (see wind_turbines.clean_readings).
 
-Incremental by UTC day: a run re-computes the days from (latest stored day - lookback) on and
-overwrites those date partitions; the input reaches further back by the cleaning's history
-so that the re-computed days equal a full refresh.
+Incremental by UTC day: a run re-computes the days from (latest stored day - lookback) on, or
+from the last stored day of a turbine back from a longer outage (wind_turbines.
+incremental_window), and overwrites those date partitions; the input reaches further back by
+the cleaning's history so that the re-computed days equal a full refresh.
 """
 
-import datetime as dt
-
-from pyspark.sql import functions as F
-
 from python_helpers.spark_session import pin_session_time_zone
-from python_helpers.wind_turbines import CleaningParameters, clean_readings
+from python_helpers.wind_turbines import CleaningParameters, clean_readings, incremental_window
 
 
 def model(dbt, session):
@@ -28,21 +25,17 @@ def model(dbt, session):
         outlier_mad_k=float(dbt.config.meta_get("outlier_mad_k")),
         power_tolerance=float(dbt.config.meta_get("power_tolerance")),
     )
-    since = None
-    continuing_turbines = None
+    readings = dbt.ref("stg_wind_turbines__readings")
+    window = None
     if dbt.is_incremental:
-        stored = session.table(str(dbt.this))
-        latest_day = stored.agg(F.max("reading_date")).first()[0]
-        if latest_day is not None:
-            since = latest_day - dt.timedelta(days=int(dbt.config.meta_get("lookback_days")))
-            continuing_turbines = (
-                stored.filter(F.col("reading_date") < F.lit(since)).select("turbine_id").distinct()
-            )
+        window = incremental_window(
+            session.table(str(dbt.this)), readings, int(dbt.config.meta_get("lookback_days"))
+        )
     return clean_readings(
-        dbt.ref("stg_wind_turbines__readings"),
+        readings,
         dbt.ref("wind_turbine_registry"),
         dbt.ref("wind_plausibility_limits"),
         params,
-        since=since,
-        continuing_turbines=continuing_turbines,
+        since=window.since if window else None,
+        continuing_turbines=window.continuing_turbines if window else None,
     )

@@ -22,21 +22,38 @@ with readings as (
         date_trunc('{{ period }}', reading_at) as period_start
     from {{ ref('fct_turbine_readings') }}
     {% if is_incremental() %}
-        where
-            reading_at >= (
+        {%- set lookback_start -%}
+            (
                 select
-                    coalesce(
+                    to_date(
                         date_trunc(
                             '{{ period }}',
                             date_sub(
                                 max(stored_periods.period_start_date),
                                 {{ var('wind_lookback_days') }}
                             )
-                        ),
-                        -- an empty table (a first build before any delivery) takes every row
-                        timestamp '1900-01-01 00:00:00'
+                        )
                     )
                 from {{ this }} as stored_periods
+            )
+        {%- endset %}
+        -- the lookback's periods, and those of a turbine back from a longer outage; an empty
+        -- table (a first build before any delivery) takes every row
+        where
+            reading_at >= cast(
+                coalesce(
+                    least(
+                        {{ lookback_start }},
+                        {{ wind_resumed_series_start(
+                            this,
+                            'period_start_date',
+                            ref('fct_turbine_readings'),
+                            "to_date(date_trunc('" ~ period ~ "', upstream_rows.reading_at))",
+                            lookback_start
+                        ) }}
+                    ),
+                    date '1900-01-01'
+                ) as timestamp
             )
     {% endif %}
 ),

@@ -19,17 +19,27 @@ with cleaned as (
         reading_date
     from {{ ref('int_wind_turbines__cleaned_hourly') }}
     {% if is_incremental() %}
-        -- an empty table (a first build before any delivery) takes every day
-        where
-            reading_date >= (
-                select
-                    coalesce(
-                        date_sub(
-                            max(stored_readings.reading_date), {{ var('wind_lookback_days') }}
-                        ),
-                        date '1900-01-01'
-                    )
+        {%- set lookback_start -%}
+            (
+                select date_sub(max(stored_readings.reading_date), {{ var('wind_lookback_days') }})
                 from {{ this }} as stored_readings
+            )
+        {%- endset %}
+        -- the lookback's days, and those of a turbine back from a longer outage; an empty
+        -- table (a first build before any delivery) takes every day
+        where
+            reading_date >= coalesce(
+                least(
+                    {{ lookback_start }},
+                    {{ wind_resumed_series_start(
+                        this,
+                        'reading_date',
+                        ref('int_wind_turbines__cleaned_hourly'),
+                        'upstream_rows.reading_date',
+                        lookback_start
+                    ) }}
+                ),
+                date '1900-01-01'
             )
     {% endif %}
 )
