@@ -58,6 +58,7 @@ checked as (
             when ss_id is null or metric_id is null then 'missing_system_or_metric_id'
             when raw_value is null or isnan(raw_value) then 'missing_value'
             when not is_known_metric then 'unknown_metric'
+            when units is null then 'unknown_units'
             when utc_measured_on is null and measured_on is null then 'missing_time'
             when utc_measured_on is null and time_zone is null then 'unknown_site_time_zone'
             when is_nonexistent_local_time then 'nonexistent_local_time'
