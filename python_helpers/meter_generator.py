@@ -15,11 +15,12 @@ ended continues its counters exactly; one that starts later shows the energy of 
 between in its first counter step, as a meter that kept counting would.
 
 Determinism: the output depends only on the arguments other than `--chunk-rows`, and the
-readings of a given meter and hour are the same in every delivery that holds them. Random
-numbers are drawn per (seed, hour, block of 100 meters), so the chunk size changes only how
-rows are split into files. Files are written in chunks named after the first reading time
-and a sequence number (`readings_20240101T000000_00000.csv`, ...), each holding whole hours
-of a block of meters, never the whole data set in memory. A later `--start` into the same
+readings of a given meter and hour are the same in every delivery that holds them, whatever
+its `--meters`. Random numbers are drawn per (seed, hour, block of 100 meters), always for a
+whole block, so the chunk size changes only how rows are split into files. Files are written
+in chunks named after the first reading time and a sequence number
+(`readings_20240101T000000_00000.csv`, ...), each holding whole hours of a block of meters,
+never the whole data set in memory. A later `--start` into the same
 folder adds files instead of replacing them, as a new delivery to the landing folder would.
 `--start` is on a whole hour.
 
@@ -134,11 +135,14 @@ def _counter_at_hour_mws(
 def _new_block(config: GeneratorConfig, block_index: int, first: int, last: int) -> _MeterBlock:
     rng = np.random.default_rng([config.seed, block_index, 0])
     size = last - first
-    base = rng.uniform(50_000.0, 5_000_000.0, size)
-    exporting = rng.random(size) < EXPORTING_SHARE
+    # Drawn for a whole block and cut, so that a meter's load does not depend on how many
+    # meters a partial last block holds (i.e. on `--meters`).
+    base = rng.uniform(50_000.0, 5_000_000.0, METERS_PER_BLOCK)[:size]
+    exporting = (rng.random(METERS_PER_BLOCK) < EXPORTING_SHARE)[:size]
     base_mw = np.where(exporting, -base, base)
-    phase = rng.uniform(0.0, 2 * np.pi, size)
-    initial_mws = np.rint(rng.uniform(1.0e11, 1.0e12, size) * SECONDS_PER_HOUR).astype(np.int64)
+    phase = rng.uniform(0.0, 2 * np.pi, METERS_PER_BLOCK)[:size]
+    initial_mwh = rng.uniform(1.0e11, 1.0e12, METERS_PER_BLOCK)[:size]
+    initial_mws = np.rint(initial_mwh * SECONDS_PER_HOUR).astype(np.int64)
     return _MeterBlock(
         names=np.array(meter_names(last, first), dtype=object),
         base_mw=base_mw,

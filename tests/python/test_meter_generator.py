@@ -97,6 +97,17 @@ def test_deliveries_continue_each_other() -> None:
     pd.testing.assert_frame_equal(delivered, whole)
 
 
+def test_a_meters_readings_do_not_depend_on_the_fleet_size() -> None:
+    """A delivery of 5 meters holds the readings of a delivery of 3 meters for those 3 (the
+    last, partial block of 100 meters draws its loads as a whole block would)."""
+    start = np.datetime64("2024-01-01T00:00")
+    three = _readings(GeneratorConfig(meters=3, hours=1, seed=7, start=start))
+    five = _readings(GeneratorConfig(meters=5, hours=1, seed=7, start=start))
+    assert sorted(five["meter"].unique()) == sorted(set(three["meter"]) | {"M00004", "M00005"})
+    same_meters = five[five["meter"].isin(three["meter"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(same_meters, three)
+
+
 def test_a_later_delivery_counts_the_hours_in_between() -> None:
     """A meter keeps counting while nothing is delivered: the first counter step of the next
     day's delivery holds the 18 undelivered hours, which the whole day's readings show."""
