@@ -16,8 +16,10 @@ between in its first counter step, as a meter that kept counting would.
 
 Determinism: the output depends only on the arguments other than `--chunk-rows`, and the
 readings of a given meter and hour are the same in every delivery that holds them, whatever
-its `--meters`. Random numbers are drawn per (seed, hour, block of 100 meters), always for a
-whole block, so the chunk size changes only how rows are split into files. Files are written
+its `--meters`. Random numbers are drawn per (seed, block of 100 meters) for each meter's
+load, always for a whole block, and per (seed, hour, block) for the noise, meter after meter,
+so a meter's numbers do not depend on how many meters follow it in its block, and the chunk
+size changes only how rows are split into files. Files are written
 in chunks named after the first reading time and a sequence number
 (`readings_20240101T000000_00000.csv`, ...), each holding whole hours of a block of meters,
 never the whole data set in memory. A later `--start` into the same

@@ -442,7 +442,7 @@ def incremental_window(
     """The days an incremental run re-computes, from the stored series; None when nothing is
     stored (the run computes everything).
 
-    `stored`: the cleaned series as stored (turbine_id, reading_at, reading_date); `readings`:
+    `stored`: the cleaned series as stored (turbine_id, reading_date); `readings`:
     the staged readings (turbine_id, reading_at). The run starts `lookback_days` before the
     latest stored day, or earlier: at the day of the last stored step of a turbine whose series
     ended before that start and that reports again from it on. In a full computation the
@@ -455,15 +455,16 @@ def incremental_window(
     if latest_day is None:
         return None
     since = latest_day - dt.timedelta(days=lookback_days)
-    since_ts = _utc_midnight(since)
-    # The day of each turbine's last stored step, as `reading_date` holds it (a UTC date).
+    # The UTC day of each turbine's last stored step, from the partition column (no time column
+    # is read): a series ends before `since` exactly when its last day is earlier.
     ended_before = (
         stored.groupBy("turbine_id")
-        .agg(F.max("reading_at").alias("last_step_at"), F.max("reading_date").alias("last_day"))
-        .filter(F.col("last_step_at") < since_ts)
+        .agg(F.max("reading_date").alias("last_day"))
+        .filter(F.col("last_day") < F.lit(since))
     )
     if not ended_before.isEmpty():
-        returning = readings.filter(F.col("reading_at") >= since_ts).select("turbine_id")
+        returning = readings.filter(F.col("reading_at") >= _utc_midnight(since))
+        returning = returning.select("turbine_id")
         earliest_last_day = (
             ended_before.join(returning.distinct(), "turbine_id", "left_semi")
             .agg(F.min("last_day"))

@@ -48,7 +48,6 @@ with readings as (
                             this,
                             'period_start_date',
                             ref('fct_turbine_readings'),
-                            "to_date(date_trunc('" ~ period ~ "', upstream_rows.reading_at))",
                             lookback_start
                         ) }}
                     ),

@@ -35,7 +35,6 @@ with cleaned as (
                         this,
                         'reading_date',
                         ref('int_wind_turbines__cleaned_hourly'),
-                        'upstream_rows.reading_date',
                         lookback_start
                     ) }}
                 ),
