@@ -104,3 +104,33 @@ def test_a_sql_warehouse_run_stops_before_replacing_whole_tables(dbt_project: Db
     assert success
     success, _ = check(on_sql_warehouse=False, selected=[])
     assert success
+
+
+def test_clear_partitions_deletes_rows_on_delta_and_drops_partitions_on_parquet(
+    dbt_project: DbtProject,
+):
+    """The statement fct_pv_measurements' pre-hook runs for emptied partitions (executed on
+    parquet by tests/python/test_pvdaq_dbt.py; Delta's is checked as text, no Delta here)."""
+    partitions = "[{'ss_id': 15, 'local_date': '2020-03-09'}, {'ss_id': 4, 'local_date': \"o'k\"}]"
+
+    def statement(file_format: str, partitions: str = partitions) -> str:
+        result = dbt_project.run(
+            [
+                "compile",
+                "--inline",
+                f"{{{{ clear_partitions('db.facts', {partitions}, '{file_format}') }}}}",
+            ],
+            schema="clear_partitions_check",
+        )
+        (node_result,) = result.result.results
+        return " ".join(node_result.node.compiled_code.split())
+
+    assert statement("delta") == (
+        "delete from db.facts where (ss_id = 15 and local_date = '2020-03-09') "
+        "or (ss_id = 4 and local_date = 'o\\'k')"
+    )
+    assert statement("parquet") == (
+        "alter table db.facts drop if exists partition (ss_id = 15, local_date = '2020-03-09'), "
+        "partition (ss_id = 4, local_date = 'o\\'k')"
+    )
+    assert statement("delta", partitions="[]") == ""  # the hook then runs nothing

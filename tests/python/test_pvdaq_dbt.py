@@ -2,9 +2,10 @@
 
 One build on the unchanged sample (values checked against the real series read with pandas)
 plus a day file two days ahead of now, then one incremental build after landing events: a day
-delivered a second time, a corrected day file, a file with an implausible module temperature,
-changed and unkeyed metadata, a new system whose site time zone Spark does not know; and a
-var that lets the future day's reading in, as the passing of time would.
+delivered a second time, a corrected day file, a corrected day file with every value blank, a
+file with an implausible module temperature, changed and unkeyed metadata, a new system whose
+site time zone Spark does not know; and a var that lets the future day's reading in, as the
+passing of time would.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ SELECT = [
 REAL_DATA = FIXTURES / "pvdaq"  # the real series, trimmed to the sample days
 REDELIVERED_DAY = ("system_id=15", "year=2020", "month=3", "day=5")
 CORRECTED_DAY = ("system_id=50", "year=2012", "month=3", "day=6")
+# Not within two days of the newest stored day (2020-03-14): rebuilt for its new file only.
+EMPTIED_DAY = ("system_id=15", "year=2020", "month=3", "day=9")
+EMPTIED_DATE = pd.Timestamp("2020-03-09").date()
 IMPLAUSIBLE_DAY = ("system_id=4", "year=2018", "month=6", "day=5")
 UNKNOWN_ZONE_DAY = ("system_id=99", "year=2018", "month=6", "day=5")
 # A module temperature of system 4 (site zone -07:00) at noon local time two days after today
@@ -141,6 +145,14 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     schema = pq.read_schema(corrected)
     corrected.unlink()
     pq.write_table(pa.Table.from_pandas(table, schema=schema, preserve_index=False), corrected)
+    # 2b. A corrected day whose values are all blank: every row is rejected, none is a fact.
+    (emptied,) = pvdata.joinpath(*EMPTIED_DAY).glob("*.parquet")
+    blank = pq.read_table(emptied)
+    blank = blank.set_column(
+        blank.schema.get_field_index("value"), "value", pa.nulls(len(blank), pa.float64())
+    )
+    emptied.unlink()
+    pq.write_table(blank, emptied)
     # 3. A site file change: system 4's average pressure is revised.
     site = first_build.landing / "pvdaq" / "site" / "site.csv"
     text = site.read_text()
@@ -304,9 +316,30 @@ def test_redelivered_day_adds_no_duplicates(first_build: Built, second_build: Bu
     reasons = second_build.rejected["rejection_reason"].value_counts().to_dict()
     assert reasons == {
         "duplicate_delivery": before_day.sum(),
+        "missing_value": _emptied_day_rows(second_build),
         "implausible_value": 1,
         "unknown_site_time_zone": 1,
     }
+
+
+def _emptied_day_rows(built: Built) -> int:
+    (day_file,) = built.landing.joinpath("pvdaq", "pvdata", *EMPTIED_DAY).glob("*.parquet")
+    return pq.read_metadata(day_file).num_rows
+
+
+def _on_emptied_day(frame: pd.DataFrame) -> pd.Series:
+    return (frame["ss_id"] == 15) & (frame["local_date"] == EMPTIED_DATE)
+
+
+def test_a_day_whose_rows_are_all_rejected_now_loses_its_facts(
+    first_build: Built, second_build: Built
+) -> None:
+    # The insert_overwrite writes no row into the day; the pre-hook empties its partition.
+    file_rows = _emptied_day_rows(second_build)
+    assert _on_emptied_day(first_build.facts).sum() == file_rows == 93
+    assert not _on_emptied_day(second_build.facts).any()
+    rejected = second_build.rejected[_on_emptied_day(second_build.rejected)]
+    assert rejected["rejection_reason"].value_counts().to_dict() == {"missing_value": file_rows}
 
 
 def test_corrected_day_replaces_that_days_facts(first_build: Built, second_build: Built) -> None:
@@ -321,8 +354,10 @@ def test_corrected_day_replaces_that_days_facts(first_build: Built, second_build
     np.testing.assert_allclose(after.to_numpy(), before.iloc[1:].to_numpy() * 2, rtol=1e-12)
 
     def other_days(frame: pd.DataFrame) -> pd.DataFrame:
-        mask = ~((frame["ss_id"] == 50) & (frame["local_date"] == corrected_date)) & (
-            frame["local_date"] != FUTURE_DATE
+        mask = (
+            ~((frame["ss_id"] == 50) & (frame["local_date"] == corrected_date))
+            & ~_on_emptied_day(frame)
+            & (frame["local_date"] != FUTURE_DATE)
         )
         return (
             frame[mask][["ss_id", "timestamp", "sensor", "value"]]
