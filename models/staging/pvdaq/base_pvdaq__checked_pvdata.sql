@@ -36,19 +36,38 @@ with_metadata as (
             and delivered.metric_id = metrics.metric_id
 ),
 
+with_local_alternatives as (
+    select
+        *,
+        -- In a repeated (fall-back) hour a local time has a second UTC instant, one hour
+        -- after `local_as_utc` (the first pass); elsewhere the two are equal.
+        to_utc_timestamp(measured_on + interval 1 hour, time_zone)
+        - interval 1 hour as local_as_utc_second_pass
+    from with_metadata
+),
+
 converted as (
     select
         *,
         coalesce(utc_measured_on, local_as_utc) as measured_at,
+        -- The local clock time the day partition must hold: as delivered, else the UTC time
+        -- in the site's zone (null when neither is known).
+        coalesce(measured_on, from_utc_timestamp(utc_measured_on, time_zone))
+            as local_measured_on,
         utc_measured_on is null
         and from_utc_timestamp(local_as_utc, time_zone) != cast(measured_on as timestamp)
             as is_nonexistent_local_time,
         utc_measured_on is null
-        and local_as_utc
-        != to_utc_timestamp(measured_on + interval 1 hour, time_zone) - interval 1 hour
+        and local_as_utc != local_as_utc_second_pass
             as is_ambiguous_local_time,
+        -- A row with both times must name one instant (either pass of a repeated hour):
+        -- a local time written as UTC, or a site zone that does not fit the feed, would
+        -- otherwise shift the reading by hours without any trace.
+        utc_measured_on != local_as_utc
+        and utc_measured_on != local_as_utc_second_pass
+            as is_utc_time_contradicting_local_time,
         raw_value * calc_scale + calc_offset as value  -- noqa: RF04
-    from with_metadata
+    from with_local_alternatives
 ),
 
 checked as (
@@ -62,7 +81,8 @@ checked as (
             when utc_measured_on is null and measured_on is null then 'missing_time'
             when utc_measured_on is null and time_zone is null then 'unknown_site_time_zone'
             when is_nonexistent_local_time then 'nonexistent_local_time'
-            when local_date is null or to_date(measured_on) != local_date
+            when is_utc_time_contradicting_local_time then 'utc_time_contradicts_local_time'
+            when local_date is null or to_date(local_measured_on) != local_date
                 then 'outside_day_partition'
             -- a clock far ahead would put energy into hours that have not happened yet
             when {{ is_later_than_build_start('measured_at', var('pv_max_future_minutes')) }}
