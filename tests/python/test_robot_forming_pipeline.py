@@ -4,7 +4,8 @@
    file, every time-string variant parsed, run_uuid 12405186538561671661 intact, the
    encoder-only run's forces null, the grid complete.
 2. Bad input: a hand-made CSV with every rejection case, a parquet file with run_uuid as text
-   and one with run_uuid as float64 (the production layout), and files no landing table can
+   and one with run_uuid as float64 (the production layout), one without run_uuid (both
+   parquet landing tables read it; its rows must count once), and files no landing table can
    read (a parquet file of neither layout, a truncated one, a file of another type).
 """
 
@@ -258,6 +259,8 @@ def write_bad_landing(landing: Path) -> None:
     )
     # A space and a `#` in the name: Spark URL-encodes them in the file path it reports.
     pq.write_table(float_uuid, folder / "float uuid #2.parquet")
+    # No run_uuid column: both parquet layouts fit it, its rows must count once.
+    pq.write_table(float_uuid.drop_columns(["run_uuid"]), folder / "no_run_uuid.parquet")
     write_unreadable_files(folder)
 
 
@@ -314,9 +317,10 @@ def test_bad_rows_rejected_with_reasons(spark: SparkSession, bad_build: str):
     expected = {reason: 2 * n for reason, n in EXPECTED_REJECTIONS.items()}
     # The re-delivered file: its 12 otherwise valid rows become exact duplicates as well.
     expected["exact_duplicate"] = 2 * EXPECTED_REJECTIONS["exact_duplicate"] + 12
+    expected["missing_run_uuid"] += 2  # no_run_uuid.parquet, read once
     assert counts == expected
     staged = spark.table(f"{bad_build}.stg_robot_forming__sensor_readings")
-    delivered = 2 * len(BAD_CSV.strip().splitlines()[1:]) + 3 + 2
+    delivered = 2 * len(BAD_CSV.strip().splitlines()[1:]) + 3 + 2 + 2
     assert staged.count() + rejected.count() == delivered  # nothing vanishes
     assert rejected.where("source_file is null").count() == 0
     # An id outside the configured ones is kept as text and never cast: 3000000000 would
