@@ -21,8 +21,7 @@ parquet_rows as (
         cast(parquet_file.robot_id as string) as robot_id_text,
         parquet_file.run_uuid as run_uuid_text,
         parquet_file.sensor_type as sensor_type_text,
-        parquet_file._metadata.file_name as source_file,
-        parquet_file._metadata.file_path as source_path
+        parquet_file._metadata.file_name as source_file
     from {{ source('robot_forming', 'raw_sensor_readings_parquet') }} as parquet_file
 ),
 
@@ -31,8 +30,9 @@ parquet_rows as (
 -- through rows whose run_uuid was read: a file is skipped as not matching the text layout only
 -- when that column is read, not when its path alone is.
 files_without_run_uuid as (
-    select distinct source_path from parquet_rows
-    where run_uuid_text is null
+    select distinct text_uuid_file._metadata.file_path as source_path
+    from {{ source('robot_forming', 'raw_sensor_readings_parquet') }} as text_uuid_file
+    where text_uuid_file.run_uuid is null
 ),
 
 float_uuid_parquet_rows as (
@@ -51,14 +51,6 @@ float_uuid_parquet_rows as (
 
 select * from csv_rows
 union all
-select
-    time_text,
-    value_text,
-    field_text,
-    robot_id_text,
-    run_uuid_text,
-    sensor_type_text,
-    source_file
-from parquet_rows
+select * from parquet_rows
 union all
 select * from float_uuid_parquet_rows
