@@ -1,6 +1,8 @@
 {#-
   Which (ss_id, local_date) partitions a run of fct_pv_measurements writes, shared by the
-  model and its pre-hook so that both see the same days (docs pvdaq_incremental_rule).
+  model and its pre-hook (docs pvdaq_incremental_rule). The model's query runs after the hook
+  has emptied partitions, which can only lower the newest stored file time and day it compares
+  with: it then rebuilds at least the days the hook looked at.
 -#}
 
 {#- The partitions a run rebuilds: every landed day on a full build; on an incremental run

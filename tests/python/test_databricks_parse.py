@@ -106,12 +106,14 @@ def test_a_sql_warehouse_run_stops_before_replacing_whole_tables(dbt_project: Db
     assert success
 
 
-def test_clear_partitions_deletes_rows_on_delta_and_drops_partitions_on_parquet(
-    dbt_project: DbtProject,
-):
+def test_clear_partitions_statement_per_file_format(dbt_project: DbtProject):
     """The statement fct_pv_measurements' pre-hook runs for emptied partitions (executed on
-    parquet by tests/python/test_pvdaq_dbt.py; Delta's is checked as text, no Delta here)."""
-    partitions = "[{'ss_id': 15, 'local_date': '2020-03-09'}, {'ss_id': 4, 'local_date': \"o'k\"}]"
+    parquet by tests/python/test_pvdaq_dbt.py; Delta's is checked as text, no Delta here).
+    The hook passes `run_query` values: a date object, rendered as its ISO text."""
+    partitions = (
+        "[{'ss_id': 15, 'local_date': modules.datetime.date(2020, 3, 9)},"
+        " {'ss_id': 4, 'local_date': \"o'k\"}]"
+    )
 
     def statement(file_format: str, partitions: str = partitions) -> str:
         result = dbt_project.run(

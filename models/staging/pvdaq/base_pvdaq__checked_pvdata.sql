@@ -40,9 +40,12 @@ with_local_alternatives as (
     select
         *,
         -- In a repeated (fall-back) hour a local time has a second UTC instant, one hour
-        -- after `local_as_utc` (the first pass); elsewhere the two are equal.
+        -- after `local_as_utc` (the first pass); elsewhere the two are equal, except in a
+        -- skipped (spring) hour, where neither is the local time (see local_time_exists).
         to_utc_timestamp(measured_on + interval 1 hour, time_zone)
-        - interval 1 hour as local_as_utc_second_pass
+        - interval 1 hour as local_as_utc_second_pass,
+        from_utc_timestamp(local_as_utc, time_zone) = cast(measured_on as timestamp)
+            as local_time_exists
     from with_metadata
 ),
 
@@ -54,18 +57,22 @@ converted as (
         -- in the site's zone (null when neither is known).
         coalesce(measured_on, from_utc_timestamp(utc_measured_on, time_zone))
             as local_measured_on,
-        utc_measured_on is null
-        and from_utc_timestamp(local_as_utc, time_zone) != cast(measured_on as timestamp)
-            as is_nonexistent_local_time,
+        utc_measured_on is null and not local_time_exists as is_nonexistent_local_time,
         utc_measured_on is null
         and local_as_utc != local_as_utc_second_pass
             as is_ambiguous_local_time,
-        -- A row with both times must name one instant (either pass of a repeated hour):
-        -- a local time written as UTC, or a site zone that does not fit the feed, would
-        -- otherwise shift the reading by hours without any trace.
-        utc_measured_on != local_as_utc
-        and utc_measured_on != local_as_utc_second_pass
-            as is_utc_time_contradicting_local_time,
+        -- A row with both times must name one instant (either pass of a repeated hour; no
+        -- instant has a local time of a skipped hour): a local time written as UTC, or a
+        -- site zone that does not fit the feed, would otherwise shift the reading by hours
+        -- without any trace.
+        utc_measured_on is not null
+        and (
+            not local_time_exists
+            or (
+                utc_measured_on != local_as_utc
+                and utc_measured_on != local_as_utc_second_pass
+            )
+        ) as is_utc_time_contradicting_local_time,
         raw_value * calc_scale + calc_offset as value  -- noqa: RF04
     from with_local_alternatives
 ),
