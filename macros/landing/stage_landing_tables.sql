@@ -5,7 +5,9 @@
   A source table opts in with `config: {meta: {landing: ...}}` in its `_<source>__sources.yml`:
     folder:        sub-folder of the landing root (TELEMETRY_LANDING_DIR)
     format:        csv | parquet
-    options:       datasource options (header, pathGlobFilter, ...)
+    options:       datasource options (pathGlobFilter, mode, ...)
+    header:        csv only: the expected header line as a list of names, when it differs
+                   from the column names (checked by landing_csv_rows)
     partitioned_by: partition columns discovered from `name=value` folders (optional)
   The table's columns and types come from the source's `columns` (`data_type`). Tables are
   dropped and re-created on every run: they are external, so only metadata is replaced,
@@ -49,12 +51,27 @@
   create schema if not exists {{ relation.without_identifier() }}
 {%- endmacro %}
 
+{#-
+  A CSV table is read without a header and with `_corrupt_record` (the line of a row whose
+  field count differs from the declared columns): header lines and field counts are checked
+  by landing_csv_rows, which staging models select from, instead of lines skipped unread and
+  fields dropped silently.
+-#}
 {% macro landing_table_ddl(relation, source_node, landing, location) -%}
   {%- set partition_columns = landing.get('partitioned_by', []) -%}
+  {%- set is_csv = landing['format'] == 'csv' -%}
+  {%- if is_csv and 'header' in landing.get('options', {}) -%}
+    {{ exceptions.raise_compiler_error(
+        source_node.unique_id ~ ': CSV landing tables are read without a header; declare the '
+        ~ 'expected header line as `meta.landing.header`, not as the option `header`.') }}
+  {%- endif %}
   create table {{ relation }} (
     {%- for column in source_node.columns.values() %}
-    {{ column.name }} {{ column.data_type or 'string' }}{{ ',' if not loop.last }}
+    {{ column.name }} {{ column.data_type or 'string' }}{{ ',' if not loop.last or is_csv }}
     {%- endfor %}
+    {%- if is_csv %}
+    _corrupt_record string
+    {%- endif %}
   )
   using {{ landing['format'] }}
   {%- if partition_columns %}
@@ -64,6 +81,9 @@
     {%- for key, value in landing.get('options', {}).items() %}
     '{{ key }}' = '{{ value }}',
     {%- endfor %}
+    {%- if is_csv %}
+    'header' = 'false',
+    {%- endif %}
     'path' = '{{ location }}'
   )
 {%- endmacro %}

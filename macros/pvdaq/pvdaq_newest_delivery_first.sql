@@ -4,7 +4,7 @@
   JSON text, sort last. The last rule only makes the choice the same in every model that
   ranks deliveries (the staging models keep rank 1, stg_pvdaq__rejected_metadata rejects
   the rest); the file does not say which of its two rows is meant. Expects the columns
-  `source_modified_at`, `source_file` and `delivered_cells` (`to_json(struct(landed.*))`).
+  `source_modified_at`, `source_file` and `delivered_cells` (from macro landing_csv_rows).
 -#}
 {% macro pvdaq_newest_delivery_first() -%}
     order by source_modified_at desc, source_file desc, delivered_cells desc

@@ -5,10 +5,12 @@
 
 with delivered_zones as (
     select
-        landed._metadata.file_name as source_file,
+        landed.landing_file.file_name as source_file,
         landed.system_id as system_id_text,
         nullif(trim(landed.time_zone), '') as time_zone_text
-    from {{ source('pvdaq', 'site') }} as landed
+    from {{ landing_csv_rows('pvdaq', 'site') }} as landed
+    -- a row of a misread file is rejected whole (stg_pvdaq__rejected_metadata)
+    where landed.csv_layout_failure is null
 )
 
 select

@@ -89,6 +89,12 @@ TOO_LATE_FILE = (
 # Appended to a landing file already stored: incremental runs skip stored file names, so only
 # the full refresh reads it.
 ROW_ADDED_TO_A_STORED_FILE = "Q,2024-01-01 07:00,1,1\n"
+HEADER = "meter,time,energy,power"
+# Energy and power swapped in the header: both values parse, so only the header tells that
+# they would be read under each other's names. Every line of the file is refused.
+SWAPPED_COLUMNS_FILE = (
+    "meter,time,power,energy\nS,2024-01-02 00:10,500,2000\nS,2024-01-02 00:20,500,2100\n"
+)
 COVERAGE_TEST = "assert_meter_windows_hold_every_staged_reading"
 COUNTER_POWER_TEST = "assert_meter_counter_change_matches_power"
 
@@ -217,6 +223,13 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     shutil.copy(generated[1], meters / "readings_2024-01-02.csv")
     # A quote and a backslash in the name: incremental runs list stored names as SQL literals.
     (meters / "late_2024-01-02 (re'sent\\).csv").write_text(LATE_READING)
+    (meters / "swapped_columns.csv").write_text(SWAPPED_COLUMNS_FILE)
+    # No header line: its first line is a reading (re-sent, so an exact duplicate), and a line
+    # with one field too many.
+    resent_line = generated[1].read_text().splitlines()[1]
+    (meters / "resent_without_header.csv").write_text(
+        f"{resent_line}\nS,2024-01-02 00:30,2200,500,7\n"
+    )
     incremental_build = dbt_project.run(
         ["build", *SELECT_WITH_SUMMARY, *VARS], schema=SCHEMA, landing_dir=landing
     )
@@ -225,7 +238,11 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     incremental_classified = _classified(spark)
     staged = spark.table(f"{SCHEMA}.stg_energy_meters__readings").toPandas()
     rejected = spark.table(f"{SCHEMA}.stg_energy_meters__rejected_readings").toPandas()
-    raw_rows = sum(len(path.read_text().splitlines()) - 1 for path in meters.glob("*.csv"))
+    raw_rows = sum(
+        line.lower() != HEADER
+        for path in meters.glob("*.csv")
+        for line in path.read_text().splitlines()
+    )
     summary = spark.table(f"{SCHEMA}.fct_rejected_rows_summary").toPandas()
 
     dbt_project.run(["run", *SELECT, *VARS], schema=SCHEMA, landing_dir=landing)
@@ -257,6 +274,7 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
         "staged": staged,
         "rejected": rejected,
         "raw_rows": raw_rows,
+        "resent_line": resent_line,
         "summary": summary,
         "rejections_warning": node_result(incremental_build, "assert_no_rejected_rows"),
         "counter_power_day_one": node_result(day_one_build, COUNTER_POWER_TEST),
@@ -276,7 +294,9 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
 def test_rows_are_staged_or_rejected_with_a_reason(scenario: dict) -> None:
     reasons = scenario["rejected"]["rejection_reason"].value_counts().to_dict()
     assert reasons == {
-        "exact_duplicate": 1,
+        "unexpected_header": 3,
+        "wrong_field_count": 1,
+        "exact_duplicate": 2,
         "conflicting_duplicate": 1,
         "missing_meter_id": 1,
         "unparseable_time": 1,
@@ -285,8 +305,27 @@ def test_rows_are_staged_or_rejected_with_a_reason(scenario: dict) -> None:
         "unparseable_power": 2,
     }
     assert len(scenario["staged"]) + len(scenario["rejected"]) == scenario["raw_rows"]
-    conflicting = scenario["rejected"][
-        scenario["rejected"]["rejection_reason"] != "exact_duplicate"
+    rejected = scenario["rejected"]
+    refused_file = rejected[rejected["rejection_reason"] == "unexpected_header"]
+    assert set(refused_file["source_file"]) == {"swapped_columns.csv"}
+    # the delivered text is kept, the header line's too
+    assert sorted(refused_file["power_text"]) == ["2000", "2100", "energy"]
+    assert rejected[rejected["rejection_reason"] == "wrong_field_count"][
+        "source_file"
+    ].tolist() == ["resent_without_header.csv"]
+    # the headerless file's first line was read: it re-sends a reading, and of two equal
+    # copies the one of the later file name is kept
+    meter, time = scenario["resent_line"].split(",")[:2]
+    duplicates = rejected[
+        (rejected["rejection_reason"] == "exact_duplicate")
+        & (rejected["meter_id"] == meter)
+        & (rejected["reading_at"] == pd.Timestamp(time))
+    ]
+    assert duplicates["source_file"].tolist() == ["readings_2024-01-02.csv"]
+    conflicting = rejected[
+        ~rejected["rejection_reason"].isin(
+            ["exact_duplicate", "unexpected_header", "wrong_field_count"]
+        )
     ]
     assert set(conflicting["source_file"]) == {"edge_cases.csv"}
     kept = scenario["staged"][scenario["staged"]["meter_id"] == "E"]
@@ -315,11 +354,13 @@ def test_rejected_rows_are_counted_in_the_summary_and_warned_about(scenario: dic
     summary = scenario["summary"][columns].sort_values(columns).reset_index(drop=True)
     expected = expected[columns].sort_values(columns).reset_index(drop=True)
     pd.testing.assert_frame_equal(summary, expected, check_dtype=False)
-    assert summary["rejected_row_count"].sum() == 9
+    # 9 from the other files, 3 in swapped_columns.csv, 1 in resent_without_header.csv and the
+    # copy of its re-sent reading in readings_2024-01-02.csv
+    assert summary["rejected_row_count"].sum() == 14
     # The singular test warns, never fails, with one failure per (feed, file, reason) group.
     warning = scenario["rejections_warning"]
     assert str(warning.status) == "warn"
-    assert warning.failures == len(summary) == 8
+    assert warning.failures == len(summary) == 11
 
 
 def test_a_reading_older_than_the_lookback_is_warned_about_not_lost(scenario: dict) -> None:

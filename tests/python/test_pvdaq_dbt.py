@@ -175,6 +175,12 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     (mount / "mount_2.csv").write_text(
         "\n".join([rows["system_id"], rows["15"], changed_4, other_50, rows["50"]]) + "\n"
     )
+    # The newest mount file has azimuth and tilt swapped in its header: read by position, it
+    # would turn system 15 to azimuth 25 with a tilt of 180; the whole file is refused.
+    assert rows["15"].startswith("15,180,25,")
+    (mount / "mount_3.csv").write_text(
+        "system_id,tilt,azimuth,tracking,mount_type\n15,25,180,,fixed rack\n"
+    )
     # 5. A late file for a loaded day: one module temperature of 423.15 K = 150 C, outside
     # the plausible range for C, at a time the day does not hold yet.
     implausible_folder = pvdata.joinpath(*IMPLAUSIBLE_DAY)
@@ -426,9 +432,14 @@ def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
         # system 50: the older file repeats the kept row; the newer file's other row differs
         ("mount", "mount.csv", "50", "duplicate_delivery"),
         ("mount", "mount_2.csv", "50", "superseded_by_newer_delivery"),
+        # the header line itself and the one row of the file with a reordered header
+        ("mount", "mount_3.csv", "system_id", "unexpected_header"),
+        ("mount", "mount_3.csv", "15", "unexpected_header"),
     }
-    assert len(second_build.rejected_metadata) == 6
-    assert second_build.systems.set_index("ss_id").loc[50, "mount_azimuth"] == 180.0
+    assert len(second_build.rejected_metadata) == 8
+    systems = second_build.systems.set_index("ss_id")
+    assert systems.loc[50, "mount_azimuth"] == 180.0
+    assert (systems.loc[15, "mount_azimuth"], systems.loc[15, "mount_tilt"]) == (180.0, 25.0)
     assert sorted(second_build.systems["ss_id"]) == [4, 15, 50, 99]
 
 

@@ -227,6 +227,17 @@ EXPECTED_REJECTIONS = {
     "malformed_run_uuid": 1,
 }
 MAX_UINT64 = "18446744073709551615"
+CSV_HEADER = ",time,value,field,cell_id,robot_id,run_uuid,sensor_type"
+# robot_id and run_uuid swapped in the header: every line of the file is refused
+REORDERED_HEADER_CSV = """,time,value,field,cell_id,run_uuid,robot_id,sensor_type
+0,2022-11-23T20:40:03Z,1.0,fx,1,12405186538561671661,1,load_cell
+1,2022-11-23T20:40:03Z,2.0,fy,1,12405186538561671661,1,load_cell
+"""
+# one field too many (a value written with a decimal comma), one too few
+WRONG_FIELD_COUNT_CSV = f"""{CSV_HEADER}
+0,2022-11-23T20:40:03Z,1,5,fx,1,1,12405186538561671661,load_cell
+1,2022-11-23T20:40:03Z,2.0,fy,1,1,12405186538561671661
+"""
 
 
 def write_bad_landing(landing: Path) -> None:
@@ -236,6 +247,8 @@ def write_bad_landing(landing: Path) -> None:
     (folder / "bad_rows.csv").write_text(BAD_CSV)
     # The same CSV delivered again: every row is an exact duplicate or rejected again.
     (folder / "bad_rows_redelivered.csv").write_text(BAD_CSV)
+    (folder / "reordered_header.csv").write_text(REORDERED_HEADER_CSV)
+    (folder / "wrong_field_count.csv").write_text(WRONG_FIELD_COUNT_CSV)
     text_uuid = pa.table(
         {
             "time": ["2022-11-23T20:40:00Z", "2022-11-23T20:40:00.025Z", "2022-11-23 20:40:00.041"],
@@ -318,9 +331,12 @@ def test_bad_rows_rejected_with_reasons(spark: SparkSession, bad_build: str):
     # The re-delivered file: its 12 otherwise valid rows become exact duplicates as well.
     expected["exact_duplicate"] = 2 * EXPECTED_REJECTIONS["exact_duplicate"] + 12
     expected["missing_run_uuid"] += 2  # no_run_uuid.parquet, read once
+    expected["unexpected_header"] = 3  # reordered_header.csv, its header line included
+    expected["wrong_field_count"] = 2
     assert counts == expected
     staged = spark.table(f"{bad_build}.stg_robot_forming__sensor_readings")
-    delivered = 2 * len(BAD_CSV.strip().splitlines()[1:]) + 3 + 2 + 2
+    # every CSV line but the declared header lines, and the parquet files' rows
+    delivered = 2 * len(BAD_CSV.strip().splitlines()[1:]) + 3 + 2 + 2 + 3 + 2
     assert staged.count() + rejected.count() == delivered  # nothing vanishes
     assert rejected.where("source_file is null").count() == 0
     # An id outside the configured ones is kept as text and never cast: 3000000000 would

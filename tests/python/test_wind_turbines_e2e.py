@@ -135,10 +135,12 @@ def _land_defects(landing: Path) -> None:
     files[1].append(",".join(cells))
     conflict = next(line for line in files[1] if _key(line) == ("2022-03-08 01:00:00", "5"))
     files[1].append(",".join([*conflict.split(",")[:POWER], "999"]))
-    # unparseable keys, and a header repeated mid-file as when files are concatenated
+    # unparseable keys, a header repeated mid-file as when files are concatenated (not a row),
+    # and a re-sent line with a stray trailing field
     files[2].insert(100, HEADER)
     files[2].append("garbage,6,10.0,100,2.0")
     files[2].append("2022-03-15 00:00:00,T?,10.0,100,2.0")
+    files[2].append(files[2][1] + ",")
     _write(folder / "data_group_1.csv", files[1])
     _write(folder / "data_group_2.csv", files[2])
     _write(folder / "data_group_3.csv", files[3], newline="\n")  # LF, not CRLF
@@ -154,16 +156,35 @@ def _land_defects(landing: Path) -> None:
             "1970-01-01 00:00:00,3,10.0,100,2.0",
         ],
     )
+    # wind speed and direction swapped in the header: every line of the file is refused,
+    # whatever its values
+    _write(
+        folder / "data_group_5.csv",
+        [
+            "timestamp,turbine_id,wind_direction,wind_speed,power_output",
+            "2022-03-31 23:00:00,16,200,10.0,2.0",
+            "2022-03-31 23:00:00,17,210,11.0,2.5",
+        ],
+    )
+    # no header line: the first line is a reading like any other (here a re-sent one)
+    _write(folder / "data_group_6.csv", [files[3][1]])
     # files not named data_group_*.csv are ignored
     _write(folder / "notes.csv", [HEADER, "x,y,z,w,v"])
 
 
 @pytest.fixture(scope="module")
-def defects_build(dbt_project, spark: SparkSession, tmp_path_factory) -> str:
+def defects_landing(tmp_path_factory) -> Path:
     landing = tmp_path_factory.mktemp("wind_defects")
     _land_defects(landing)
+    return landing
+
+
+@pytest.fixture(scope="module")
+def defects_build(dbt_project, spark: SparkSession, defects_landing: Path) -> str:
     schema = "wind_e2e_defects"
-    dbt_project.run(["build", *SELECT, "--full-refresh"], schema=schema, landing_dir=landing)
+    dbt_project.run(
+        ["build", *SELECT, "--full-refresh"], schema=schema, landing_dir=defects_landing
+    )
     return schema
 
 
@@ -255,14 +276,17 @@ def test_untouched_turbine_days_match_raw_statistics(spark, defects_build):
     assert long_gap_day["reading_count"] == 24 - len(LONG_GAP[1])
 
 
-def test_rejected_rows_are_counted_with_reason_and_file(spark, defects_build):
+def test_rejected_rows_are_counted_with_reason_and_file(spark, defects_build, defects_landing):
     rejected = _table(spark, defects_build, "stg_wind_turbines__rejected_readings")
     counts = rejected.groupby(["rejection_reason", "source_file"]).size().to_dict()
     assert counts == {
         ("exact_duplicate", "data_group_1.csv"): 1,
         ("conflicting_duplicate", "data_group_1.csv"): 1,
-        ("unparseable_timestamp", "data_group_2.csv"): 2,
+        ("unparseable_timestamp", "data_group_2.csv"): 1,
         ("unparseable_turbine_id", "data_group_2.csv"): 1,
+        ("wrong_field_count", "data_group_2.csv"): 1,
+        ("unexpected_header", "data_group_5.csv"): 3,
+        ("exact_duplicate", "data_group_6.csv"): 1,
         ("unknown_turbine_id", "data_group_4.csv"): 1,
         ("future_timestamp", "data_group_4.csv"): 1,
         ("before_in_service_date", "data_group_4.csv"): 1,
@@ -272,6 +296,13 @@ def test_rejected_rows_are_counted_with_reason_and_file(spark, defects_build):
     staged = spark.table(f"{defects_build}.stg_wind_turbines__readings")
     raw_rows = spark.table(f"{defects_build}.base_wind_turbines__raw_readings").count()
     assert raw_rows == staged.count() + len(rejected)
+    # every line of every read file is a row, except lines that are the declared header
+    landed_lines = [
+        line
+        for path in (defects_landing / "wind_turbines").glob("data_group_*.csv")
+        for line in path.read_text().splitlines()
+    ]
+    assert raw_rows == sum(line != HEADER for line in landed_lines)
     # the garbage and the empty cell are kept as nulls and counted, not dropped
     assert staged.agg({"invalid_numeric_cell_count": "sum"}).first()[0] == 2
 

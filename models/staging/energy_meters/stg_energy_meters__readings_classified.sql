@@ -23,10 +23,7 @@
 -#}
 
 {#- Incremental runs read the new landing files only and rank their UTC days again. -#}
-{%- set landing_increment = energy_meters_landing_increment(
-    source('energy_meters', 'raw_readings')
-) -%}
-{%- set new_files_filter = landing_increment.new_files_filter -%}
+{%- set landing_increment = energy_meters_landing_increment() -%}
 {%- set restated_days = landing_increment.restated_days %}
 
 with source_rows as (
@@ -35,9 +32,9 @@ with source_rows as (
         landing_rows.time as reading_time_text,
         landing_rows.energy as energy_text,
         landing_rows.power as power_text,
-        landing_rows._metadata.file_name as source_file
-    from {{ source('energy_meters', 'raw_readings') }} as landing_rows
-    {{ new_files_filter }}
+        landing_rows.landing_file.file_name as source_file,
+        landing_rows.csv_layout_failure
+    from {{ landing_increment.new_rows }} as landing_rows
 ),
 
 parsed_rows as (
@@ -47,6 +44,7 @@ parsed_rows as (
         energy_text,
         power_text,
         source_file,
+        csv_layout_failure,
         nullif(trim(meter_text), '') as meter_id,
         {{ energy_meters_reading_at('reading_time_text') }} as reading_at,
         try_cast(trim(energy_text) as double) as energy_milliwatt_hours,
@@ -66,6 +64,7 @@ checked_rows as (
         energy_milliwatt_hours,
         power_milliwatts,
         case
+            when csv_layout_failure is not null then csv_layout_failure
             when meter_id is null then 'missing_meter_id'
             when reading_at is null then 'unparseable_time'
             when

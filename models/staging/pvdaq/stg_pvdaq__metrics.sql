@@ -14,10 +14,12 @@ with parsed as (
         nullif(trim(landed.units), '') as delivered_units,
         try_cast(nullif(trim(landed.calc_scale), '') as double) as calc_scale,
         try_cast(nullif(trim(landed.calc_offset), '') as double) as calc_offset,
-        to_json(struct(landed.*)) as delivered_cells,
-        landed._metadata.file_modification_time as source_modified_at,
-        landed._metadata.file_name as source_file
-    from {{ source('pvdaq', 'metrics') }} as landed
+        landed.delivered_cells,
+        landed.landing_file.file_modification_time as source_modified_at,
+        landed.landing_file.file_name as source_file
+    from {{ landing_csv_rows('pvdaq', 'metrics') }} as landed
+    -- rows of a misread file: stg_pvdaq__rejected_metadata
+    where landed.csv_layout_failure is null
 ),
 
 delivered as (

@@ -11,10 +11,12 @@ with delivered as (
             when 'false' then false
         end as is_tracking,
         nullif(trim(landed.mount_type), '') as mount_type,
-        to_json(struct(landed.*)) as delivered_cells,
-        landed._metadata.file_modification_time as source_modified_at,
-        landed._metadata.file_name as source_file
-    from {{ source('pvdaq', 'mount') }} as landed
+        landed.delivered_cells,
+        landed.landing_file.file_modification_time as source_modified_at,
+        landed.landing_file.file_name as source_file
+    from {{ landing_csv_rows('pvdaq', 'mount') }} as landed
+    -- rows of a misread file: stg_pvdaq__rejected_metadata
+    where landed.csv_layout_failure is null
 ),
 
 ranked as (

@@ -1,5 +1,6 @@
 {#- Rows of the metadata tables that no staging model keeps, with the reason and their file:
-    a row without a readable key (system id; in `metrics` also metric id), or a row replaced
+    a row of a file read in the wrong layout (macro landing_csv_rows), a row without a
+    readable key (system id; in `metrics` also metric id), or a row replaced
     by a newer delivery of its key. The key parsing and the delivery order are those of
     stg_pvdaq__site, stg_pvdaq__mount and stg_pvdaq__metrics; the reasons are those of
     stg_pvdaq__rejected_pvdata. -#}
@@ -16,11 +17,11 @@ with delivered as (
             '{{ metadata_table }}' as metadata_table,
             landed.system_id as system_id_text,
             {{ metric_id_text }} as metric_id_text,
-            -- every delivered cell, to tell a repeated row from a changed one
-            to_json(struct(landed.*)) as delivered_cells,
-            landed._metadata.file_modification_time as source_modified_at,
-            landed._metadata.file_name as source_file
-        from {{ source('pvdaq', metadata_table) }} as landed
+            landed.delivered_cells,
+            landed.csv_layout_failure,
+            landed.landing_file.file_modification_time as source_modified_at,
+            landed.landing_file.file_name as source_file
+        from {{ landing_csv_rows('pvdaq', metadata_table) }} as landed
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -33,6 +34,7 @@ keyed as (
         system_id_text,
         metric_id_text,
         delivered_cells,
+        csv_layout_failure,
         source_modified_at,
         source_file,
         try_cast(nullif(trim(system_id_text), '') as int) as ss_id,
@@ -47,7 +49,8 @@ ranked as (
         first_value(delivered_cells) over newest_delivery_first as kept_cells
     from keyed
     where
-        ss_id is not null
+        csv_layout_failure is null
+        and ss_id is not null
         and (metadata_table != 'metrics' or metric_id is not null)
     window newest_delivery_first as (
         partition by metadata_table, ss_id, metric_id
@@ -61,10 +64,11 @@ classified as (
         system_id_text,
         metric_id_text,
         source_file,
-        'missing_system_or_metric_id' as rejection_reason
+        coalesce(csv_layout_failure, 'missing_system_or_metric_id') as rejection_reason
     from keyed
     where
-        ss_id is null
+        csv_layout_failure is not null
+        or ss_id is null
         or (metadata_table = 'metrics' and metric_id is null)
     union all
     select

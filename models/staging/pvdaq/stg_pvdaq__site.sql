@@ -18,10 +18,12 @@ with delivered as (
         try_cast(nullif(trim(landed.av_temp), '') as double) as av_temp,
         nullif(trim(landed.climate_type), '') as climate_type_text,
         {{ pvdaq_recognised_time_zone("nullif(trim(landed.time_zone), '')") }} as time_zone,
-        to_json(struct(landed.*)) as delivered_cells,
-        landed._metadata.file_modification_time as source_modified_at,
-        landed._metadata.file_name as source_file
-    from {{ source('pvdaq', 'site') }} as landed
+        landed.delivered_cells,
+        landed.landing_file.file_modification_time as source_modified_at,
+        landed.landing_file.file_name as source_file
+    from {{ landing_csv_rows('pvdaq', 'site') }} as landed
+    -- rows of a misread file: stg_pvdaq__rejected_metadata
+    where landed.csv_layout_failure is null
 ),
 
 ranked as (

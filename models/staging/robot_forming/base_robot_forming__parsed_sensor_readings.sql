@@ -16,6 +16,7 @@
 with trimmed as (
     select
         source_file,
+        csv_layout_failure,
         trim(time_text) as time_text,
         trim(value_text) as value_text,
         lower(trim(field_text)) as field_text,
@@ -67,7 +68,7 @@ run_median_times as (
         run_uuid_clean,
         percentile_approx(unix_micros(parsed_time), 0.5, 10000) as median_time_micros
     from cast_values
-    where run_uuid_clean is not null and parsed_time is not null
+    where run_uuid_clean is not null and parsed_time is not null and csv_layout_failure is null
     group by run_uuid_clean
 ),
 
@@ -79,6 +80,7 @@ checked as (
         limits.min_plausible_value,
         limits.max_plausible_value,
         case
+            when cast_values.csv_layout_failure is not null then cast_values.csv_layout_failure
             when cast_values.run_uuid_text is null or cast_values.run_uuid_text = ''
                 then 'missing_run_uuid'
             when cast_values.run_uuid_clean is null then 'malformed_run_uuid'

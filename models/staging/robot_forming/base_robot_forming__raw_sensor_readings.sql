@@ -1,6 +1,7 @@
 {#- Every delivered row of every landing file (CSV and both parquet layouts) as text, with the
-    file it came from. No parsing yet; run_uuid of float64 files is rendered as an integer
-    without exponent (its lost digits cannot be recovered). -#}
+    file it came from and, for CSV rows, the layout check of macro landing_csv_rows. No
+    parsing yet; run_uuid of float64 files is rendered as an integer without exponent (its
+    lost digits cannot be recovered). -#}
 with csv_rows as (
     select
         csv_file.time as time_text,
@@ -9,8 +10,9 @@ with csv_rows as (
         csv_file.robot_id as robot_id_text,
         csv_file.run_uuid as run_uuid_text,
         csv_file.sensor_type as sensor_type_text,
-        csv_file._metadata.file_name as source_file
-    from {{ source('robot_forming', 'raw_sensor_readings_csv') }} as csv_file
+        csv_file.landing_file.file_name as source_file,
+        csv_file.csv_layout_failure
+    from {{ landing_csv_rows('robot_forming', 'raw_sensor_readings_csv') }} as csv_file
 ),
 
 parquet_rows as (
@@ -21,7 +23,8 @@ parquet_rows as (
         cast(parquet_file.robot_id as string) as robot_id_text,
         parquet_file.run_uuid as run_uuid_text,
         parquet_file.sensor_type as sensor_type_text,
-        parquet_file._metadata.file_name as source_file
+        parquet_file._metadata.file_name as source_file,
+        cast(null as string) as csv_layout_failure
     from {{ source('robot_forming', 'raw_sensor_readings_parquet') }} as parquet_file
 ),
 
@@ -43,7 +46,8 @@ float_uuid_parquet_rows as (
         cast(float_uuid_file.robot_id as string) as robot_id_text,
         cast(try_cast(float_uuid_file.run_uuid as decimal(38, 0)) as string) as run_uuid_text,
         float_uuid_file.sensor_type as sensor_type_text,
-        float_uuid_file._metadata.file_name as source_file
+        float_uuid_file._metadata.file_name as source_file,
+        cast(null as string) as csv_layout_failure
     from {{ source('robot_forming', 'raw_sensor_readings_parquet_float_uuid') }} as float_uuid_file
     left anti join files_without_run_uuid
         on float_uuid_file._metadata.file_path = files_without_run_uuid.source_path

@@ -8,6 +8,7 @@
 with trimmed as (
     select
         source_file,
+        csv_layout_failure,
         trim(timestamp_text) as timestamp_text,
         trim(turbine_id_text) as turbine_id_text,
         trim(wind_speed_text) as wind_speed_text,
@@ -19,6 +20,7 @@ with trimmed as (
 cast_values as (
     select
         source_file,
+        csv_layout_failure,
         timestamp_text,
         turbine_id_text,
         wind_speed_text,
@@ -35,6 +37,7 @@ cast_values as (
 parsed as (
     select
         source_file,
+        csv_layout_failure,
         timestamp_text,
         turbine_id_text,
         wind_speed_text,
@@ -74,7 +77,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by turbine_id, reading_at
+            partition by turbine_id, reading_at, csv_layout_failure
             order by
                 invalid_numeric_cell_count asc,
                 power_output_mw asc nulls last,
@@ -87,7 +90,8 @@ ranked as (
         first_value(power_output_mw) over key_order as kept_power_output_mw
     from counted
     window key_order as (
-        partition by turbine_id, reading_at
+        -- a row of a misread file competes with no reading
+        partition by turbine_id, reading_at, csv_layout_failure
         order by
             invalid_numeric_cell_count asc,
             power_output_mw asc nulls last,
@@ -112,6 +116,7 @@ select
     power_output_mw,
     invalid_numeric_cell_count,
     case
+        when csv_layout_failure is not null then csv_layout_failure
         when reading_at is null then 'unparseable_timestamp'
         when
             {{ is_later_than_build_start('reading_at', var('wind_max_future_minutes')) }}
