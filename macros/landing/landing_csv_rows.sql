@@ -45,6 +45,16 @@
             source_node.unique_id ~ ': landing_csv_rows needs a csv landing table whose '
             ~ '`header` (if given) names each of its ' ~ columns | length ~ ' columns.') }}
     {%- endif -%}
+    {#- The text-line scan below reads the folder by path, which takes no options: another
+        option (an encoding, a line separator, a recursive lookup) would make it read other
+        lines or files than the table does. -#}
+    {%- set unsupported_options = landing.get('options', {}).keys()
+        | reject('in', ['pathGlobFilter', 'mode']) | list -%}
+    {%- if unsupported_options or landing.get('options', {}).get('mode', 'PERMISSIVE') != 'PERMISSIVE' -%}
+        {{ exceptions.raise_compiler_error(
+            source_node.unique_id ~ ': landing_csv_rows supports the options pathGlobFilter '
+            ~ 'and mode PERMISSIVE only, not ' ~ landing.get('options')) }}
+    {%- endif -%}
     {%- set file_filter -%}
         {%- if excluded_file_names -%}
             {%- set quoted_names = [] -%}
@@ -83,10 +93,7 @@
                         '{% for column in columns %}`{{ column }}` string, {% endfor -%}
                         _corrupt_record string',
                         map(
-                            {%- for key, value in landing.get('options', {}).items()
-                                if key != 'pathGlobFilter' %}
-                            {{ quoted_string_literal(key) }}, {{ quoted_string_literal(value) }},
-                            {%- endfor %}
+                            'mode', 'PERMISSIVE',
                             'columnNameOfCorruptRecord', '_corrupt_record'
                         )
                     ) as cells

@@ -83,6 +83,7 @@
     {%- endfor %}
     {%- if is_csv %}
     'header' = 'false',
+    'columnNameOfCorruptRecord' = '_corrupt_record',
     {%- endif %}
     'path' = '{{ location }}'
   )

@@ -222,7 +222,10 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
 
     shutil.copy(generated[1], meters / "readings_2024-01-02.csv")
     # A quote and a backslash in the name: incremental runs list stored names as SQL literals.
-    (meters / "late_2024-01-02 (re'sent\\).csv").write_text(LATE_READING)
+    # Also a UTF-8 byte-order mark before its header line, which Spark's readers drop.
+    (meters / "late_2024-01-02 (re'sent\\).csv").write_text(
+        "\ufeff" + LATE_READING, encoding="utf-8"
+    )
     (meters / "swapped_columns.csv").write_text(SWAPPED_COLUMNS_FILE)
     # No header line: its first line is a reading (re-sent, so an exact duplicate), and a line
     # with one field too many.
@@ -241,7 +244,7 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     raw_rows = sum(
         line.lower() != HEADER
         for path in meters.glob("*.csv")
-        for line in path.read_text().splitlines()
+        for line in path.read_text(encoding="utf-8-sig").splitlines()
     )
     summary = spark.table(f"{SCHEMA}.fct_rejected_rows_summary").toPandas()
 
