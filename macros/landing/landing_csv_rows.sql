@@ -55,15 +55,6 @@
             source_node.unique_id ~ ': landing_csv_rows supports the options pathGlobFilter '
             ~ 'and mode PERMISSIVE only, not ' ~ landing.get('options')) }}
     {%- endif -%}
-    {%- set file_filter -%}
-        {%- if excluded_file_names -%}
-            {%- set quoted_names = [] -%}
-            {%- for file_name in excluded_file_names -%}
-                {%- do quoted_names.append(quoted_string_literal(file_name)) -%}
-            {%- endfor -%}
-            and {alias}._metadata.file_name not in ({{ quoted_names | join(', ') }})
-        {%- endif -%}
-    {%- endset -%}
     (
         -- the few files with an unexpected header are sent to every task: the landing rows
         -- are never shuffled for this join
@@ -112,7 +103,7 @@
                         {{- ' or' if not loop.last }}
                     {%- endfor %}
                     )
-                    {{ file_filter.replace('{alias}', 'landed_line') }}
+                    {{ _excluded_files_filter('landed_line', excluded_file_names) }}
             ) as header_line
             where
                 {{ _is_header_line('header_line.cells', columns, header_names) }}
@@ -121,8 +112,19 @@
             on landed._metadata.file_path = unexpected_header_files.file_path
         where
             not {{ _is_declared_header('landed', columns, header_names) }}
-            {{ file_filter.replace('{alias}', 'landed') }}
+            {{ _excluded_files_filter('landed', excluded_file_names) }}
     )
+{%- endmacro %}
+
+{#- `and <alias>'s file is none of excluded_file_names`; nothing when the list is empty. -#}
+{% macro _excluded_files_filter(alias, excluded_file_names) -%}
+    {%- if excluded_file_names -%}
+        {%- set quoted_names = [] -%}
+        {%- for file_name in excluded_file_names -%}
+            {%- do quoted_names.append(quoted_string_literal(file_name)) -%}
+        {%- endfor -%}
+        and {{ alias }}._metadata.file_name not in ({{ quoted_names | join(', ') }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- True when two or more cells of the row are names of the declared header. -#}

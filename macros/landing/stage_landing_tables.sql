@@ -5,7 +5,8 @@
   A source table opts in with `config: {meta: {landing: ...}}` in its `_<source>__sources.yml`:
     folder:        sub-folder of the landing root (TELEMETRY_LANDING_DIR)
     format:        csv | parquet
-    options:       datasource options (pathGlobFilter, mode, ...)
+    options:       datasource options (pathGlobFilter, mode, ...; a csv table checked by
+                   landing_csv_rows takes pathGlobFilter and mode PERMISSIVE only)
     header:        csv only: the expected header line as a list of names, when it differs
                    from the column names (checked by landing_csv_rows)
     partitioned_by: partition columns discovered from `name=value` folders (optional)

@@ -350,7 +350,7 @@ def test_rejected_rows_are_counted_in_the_summary_and_warned_about(scenario: dic
         "feed": "robot_forming",
         "source_file": "run_notes.txt",
         "rejection_reason": "unrecognised_file_name",
-        "rejected_row_count": None,  # no row was read: the count is unknown
+        "rejected_row_count": float("nan"),  # no row was read: the count is unknown
     }
     expected = pd.concat([expected, pd.DataFrame([unread_file])], ignore_index=True)
     columns = ["feed", "source_file", "rejection_reason", "rejected_row_count"]

@@ -162,7 +162,12 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     bad_site = "x4,Broken row,39.74,-105.18,1795,820.4,10.1,BSk,-07:00\n"
     site.write_text(text.replace(",820.4,", ",815.0,") + bad_site)
     metrics = first_build.landing / "pvdaq" / "metrics" / "metrics.csv"
-    metrics.write_text(metrics.read_text() + "15,,poa_2,poa_irradiance,W/m^2,W/m^2,1,0\n")
+    # A metric row with one field too many: its cells cannot be trusted to be in place.
+    metrics.write_text(
+        metrics.read_text()
+        + "15,,poa_2,poa_irradiance,W/m^2,W/m^2,1,0\n"
+        + "50,999,ac_power_9,ac_power,W,W,1,0,1\n"
+    )
     mount = first_build.landing / "pvdaq" / "mount"
     rows = {line.split(",")[0]: line for line in (mount / "mount.csv").read_text().splitlines()}
     assert rows["4"].endswith(",fixed rack")
@@ -172,8 +177,11 @@ def second_build(first_build: Built, dbt_project: DbtProject, spark: SparkSessio
     # the rejected rows alike.
     assert rows["50"].startswith("50,180.0,")
     other_50 = rows["50"].replace(",180.0,", ",170.0,")
+    # Its header line is the declared one in capitals with blanks after the commas: still the
+    # declared header (cells compared trimmed, in any letter case), so not a row.
+    header_in_capitals = ", ".join(rows["system_id"].upper().split(","))
     (mount / "mount_2.csv").write_text(
-        "\n".join([rows["system_id"], rows["15"], changed_4, other_50, rows["50"]]) + "\n"
+        "\n".join([header_in_capitals, rows["15"], changed_4, other_50, rows["50"]]) + "\n"
     )
     # The newest mount file has azimuth and tilt swapped in its header: read by position, it
     # would turn system 15 to azimuth 25 with a tilt of 180; the whole file is refused.
@@ -426,6 +434,7 @@ def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
     assert rejected == {
         ("site", "site.csv", "x4", "missing_system_or_metric_id"),
         ("metrics", "metrics.csv", "15", "missing_system_or_metric_id"),
+        ("metrics", "metrics.csv", "50", "wrong_field_count"),
         # mount_2.csv is newer: system 15's older row repeats it, system 4's differs
         ("mount", "mount.csv", "15", "duplicate_delivery"),
         ("mount", "mount.csv", "4", "superseded_by_newer_delivery"),
@@ -436,7 +445,7 @@ def test_unkeyed_and_superseded_metadata_rows_are_rejected_with_a_reason(
         ("mount", "mount_3.csv", "system_id", "unexpected_header"),
         ("mount", "mount_3.csv", "15", "unexpected_header"),
     }
-    assert len(second_build.rejected_metadata) == 8
+    assert len(second_build.rejected_metadata) == 9
     systems = second_build.systems.set_index("ss_id")
     assert systems.loc[50, "mount_azimuth"] == 180.0
     assert (systems.loc[15, "mount_azimuth"], systems.loc[15, "mount_tilt"]) == (180.0, 25.0)

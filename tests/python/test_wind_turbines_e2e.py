@@ -135,12 +135,10 @@ def _land_defects(landing: Path) -> None:
     files[1].append(",".join(cells))
     conflict = next(line for line in files[1] if _key(line) == ("2022-03-08 01:00:00", "5"))
     files[1].append(",".join([*conflict.split(",")[:POWER], "999"]))
-    # unparseable keys, a header repeated mid-file as when files are concatenated (not a row),
-    # and a re-sent line with a stray trailing field
+    # unparseable keys and a header repeated mid-file as when files are concatenated (not a row)
     files[2].insert(100, HEADER)
     files[2].append("garbage,6,10.0,100,2.0")
     files[2].append("2022-03-15 00:00:00,T?,10.0,100,2.0")
-    files[2].append(files[2][1] + ",")
     _write(folder / "data_group_1.csv", files[1])
     _write(folder / "data_group_2.csv", files[2])
     _write(folder / "data_group_3.csv", files[3], newline="\n")  # LF, not CRLF
@@ -168,6 +166,10 @@ def _land_defects(landing: Path) -> None:
     )
     # no header line: the first line is a reading like any other (here a re-sent one)
     _write(folder / "data_group_6.csv", [files[3][1]])
+    # a re-sent line with a stray trailing field, in a file whose name sorts before the
+    # original's: ranked with the valid copy it would be kept for its file name and the valid
+    # reading lost as its duplicate
+    _write(folder / "data_group_10.csv", [HEADER, files[2][1] + ","])
     # files not named data_group_*.csv are ignored
     _write(folder / "notes.csv", [HEADER, "x,y,z,w,v"])
 
@@ -284,7 +286,7 @@ def test_rejected_rows_are_counted_with_reason_and_file(spark, defects_build, de
         ("conflicting_duplicate", "data_group_1.csv"): 1,
         ("unparseable_timestamp", "data_group_2.csv"): 1,
         ("unparseable_turbine_id", "data_group_2.csv"): 1,
-        ("wrong_field_count", "data_group_2.csv"): 1,
+        ("wrong_field_count", "data_group_10.csv"): 1,
         ("unexpected_header", "data_group_5.csv"): 3,
         ("exact_duplicate", "data_group_6.csv"): 1,
         ("unknown_turbine_id", "data_group_4.csv"): 1,

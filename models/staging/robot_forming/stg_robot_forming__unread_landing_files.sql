@@ -6,7 +6,7 @@
   layout reads its own files when they share a folder), which would also drop, with only a
   line in Spark's log, a file of neither layout, a truncated file or one that is not parquet
   at all; a file that no landing table's name filter matches is not read at all. CSV files
-  are always read (every line but a header line becomes a row, rejected by staging when it
+  are always read (every non-blank line but the declared header line becomes a row, rejected by staging when it
   cannot be read or does not parse), so
   only files that only parquet tables cover are checked for rows.
 
