@@ -6,9 +6,9 @@
   layout reads its own files when they share a folder), which would also drop, with only a
   line in Spark's log, a file of neither layout, a truncated file or one that is not parquet
   at all; a file that no landing table's name filter matches is not read at all. CSV files
-  are always read (every non-blank line but the declared header line becomes a row, rejected by staging when it
-  cannot be read or does not parse), so
-  only files that only parquet tables cover are checked for rows.
+  are always read (every non-blank line but the declared header line becomes a row, rejected
+  by staging when it cannot be read or does not parse), so only files that only parquet
+  tables cover are checked for rows.
 
   The folders and name filters are those of the robot sources' `meta.landing` (one shared
   folder locally, a folder each on Databricks). The folders are listed by path with Spark's
