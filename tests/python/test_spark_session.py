@@ -70,6 +70,32 @@ def test_spark_conf_places_metastore_and_tables_in_the_warehouse(tmp_path):
     assert all(isinstance(value, str) for value in conf.values())
 
 
+def test_java_options_read_the_class_archive_only_when_it_exists(tmp_path, monkeypatch):
+    archive = tmp_path / "spark.jsa"
+    monkeypatch.setattr(spark_session, "class_archive_path", lambda: archive)
+    settings = LocalSparkSettings(warehouse_dir=tmp_path)
+    assert "SharedArchiveFile" not in settings.spark_conf()["spark.driver.extraJavaOptions"]
+    archive.write_bytes(b"")
+    options = settings.spark_conf()["spark.driver.extraJavaOptions"]
+    assert f"-XX:SharedArchiveFile={archive} -Xlog:cds=off -Xlog:cds+dynamic=off" in options
+    # while the archive is written, the session must not also read one
+    writing = LocalSparkSettings(warehouse_dir=tmp_path, write_class_archive_to=tmp_path / "new")
+    options = writing.spark_conf()["spark.driver.extraJavaOptions"]
+    assert f"-XX:ArchiveClassesAtExit={tmp_path / 'new'}" in options
+    assert "SharedArchiveFile" not in options
+
+
+def test_this_session_started_from_the_class_archive_make_setup_wrote(spark):
+    """`make setup` writes the archive; the test session's JVM was started with it."""
+    archive = spark_session.class_archive_path()
+    assert archive.is_file(), f"no class archive at {archive}: run make setup"
+    jvm = spark.sparkContext._jvm
+    arguments = list(
+        jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+    )
+    assert f"-XX:SharedArchiveFile={archive}" in arguments
+
+
 def test_lock_refuses_a_second_holder(tmp_path, monkeypatch):
     """The lock is per open file: a second acquisition (as another process would) is refused."""
     monkeypatch.setattr(spark_session, "_held_lock", None)

@@ -1,9 +1,13 @@
+{{ config(materialized='table') }}
+
 {#- Metric catalogue, one row per (ss_id, metric_id): ids cast, blank scale/offset kept as null
     ("not given": scale 1 and offset 0 are applied in base_pvdaq__checked_pvdata), `units` =
     units after scaling. Blank `units` means the raw units only when no scale or offset
     applies; with one, the scaled value's units are unknown (null: its measurements are
     rejected as `unknown_units`), since e.g. kW x 1000 is no longer kW. A metric listed twice
-    keeps the row of the newest file, as ordered by the macro pvdaq_newest_delivery_first. -#}
+    keeps the row of the newest file, as ordered by the macro pvdaq_newest_delivery_first.
+    A table rather than a view: the metadata files are read twice per query (rows and header
+    check, macro landing_csv_rows), and the data tests and models downstream query it often. -#}
 with parsed as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,

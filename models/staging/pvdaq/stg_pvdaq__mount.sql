@@ -1,6 +1,10 @@
+{{ config(materialized='table') }}
+
 {#- One row per system: azimuth and tilt in degrees, tracking as a boolean (blank = null).
     A system listed twice keeps the row of the newest file, as ordered by the macro
-    pvdaq_newest_delivery_first. -#}
+    pvdaq_newest_delivery_first.
+    A table rather than a view: the metadata files are read twice per query (rows and header
+    check, macro landing_csv_rows), and the data tests and models downstream query it often. -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,

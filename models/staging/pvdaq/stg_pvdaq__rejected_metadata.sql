@@ -1,9 +1,13 @@
+{{ config(materialized='table') }}
+
 {#- Rows of the metadata tables that no staging model keeps, with the reason and their file:
     a row of a file read in the wrong layout (macro landing_csv_rows), a row without a
     readable key (system id; in `metrics` also metric id), or a row replaced
     by a newer delivery of its key. The key parsing and the delivery order are those of
     stg_pvdaq__site, stg_pvdaq__mount and stg_pvdaq__metrics; the reasons are those of
-    stg_pvdaq__rejected_pvdata. -#}
+    stg_pvdaq__rejected_pvdata.
+    A table rather than a view: the metadata files are read twice per query (rows and header
+    check, macro landing_csv_rows), and the data tests and models downstream query it often. -#}
 {#- Only `metrics` rows have a second key column. -#}
 {%- set metric_id_of = {
     'site': 'cast(null as string)',

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- One row per system: text cells trimmed, blanks to null, numbers cast (a cell that is not a
     number becomes null), the Koppen class written in its canonical case: first letter upper
     case; the second upper case in the B (BW, BS) and E (ET, EF) groups, lower case otherwise
@@ -6,7 +8,9 @@
     then rejected as `unknown_site_time_zone`; the data test
     assert_pv_site_time_zones_are_recognised warns with the delivered text).
     A system listed twice keeps the row of the newest file, as ordered by the macro
-    pvdaq_newest_delivery_first. -#}
+    pvdaq_newest_delivery_first.
+    A table rather than a view: the metadata files are read twice per query (rows and header
+    check, macro landing_csv_rows), and the data tests and models downstream query it often. -#}
 with delivered as (
     select
         try_cast(nullif(trim(landed.system_id), '') as int) as ss_id,

@@ -1,8 +1,14 @@
+{{ config(materialized='table') }}
+
 {#-
   Parses every delivered row and decides its fate (docs block `robot_forming_staging_rules`):
   `rejection_reason` is null for a kept row, else the first failed check. Exact duplicates
   (same run, robot, field, sensor type, instant and value) keep one row; the others are
   rejected as exact_duplicate.
+
+  A table rather than a view: the parse and the duplicate ranking read every landing file, and
+  both staging views, their data tests and the three robot models downstream query it; as a
+  view each of them would parse the landing files again.
 -#}
 {%- set robot_ids = var('robot_ids') -%}
 {#- The wide and kinematics tables have columns for robots 1 and 2 only

@@ -1,9 +1,15 @@
+{{ config(materialized='table') }}
+
 {#-
   Parses every delivered row and decides its fate (see the docs block
   `wind_turbines_duplicate_rule`): `rejection_reason` is null for the one row kept per
   (turbine_id, reading_at), else one of unexpected_header, wrong_field_count,
   unparseable_timestamp, future_timestamp, unparseable_turbine_id, unknown_turbine_id,
   before_in_service_date, exact_duplicate, conflicting_duplicate.
+
+  A table rather than a view: the parse and the duplicate ranking read every landing file, and
+  both staging views, their data tests and the cleaning model query it; as a view each of
+  them would parse the landing files again.
 -#}
 with trimmed as (
     select
