@@ -21,6 +21,7 @@ from python_helpers.spark_session import (
     WAREHOUSE_DIR_ENV,
     LocalSparkSettings,
     class_archive_path,
+    ensure_java_home,
     get_local_spark,
 )
 
@@ -56,6 +57,11 @@ def _exercise_session(archive_target: Path) -> None:
 
 def ensure_class_archive() -> Path | None:
     """Create the archive if missing; its path, or None if it could not be written."""
+    try:
+        ensure_java_home()  # the archive is named after the Java the sessions will use
+    except RuntimeError as exc:
+        print(f"No JVM class archive written: {exc}", file=sys.stderr)
+        return None
     archive = class_archive_path()
     if archive.is_file():
         return archive

