@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from python_helpers.spark_session import (
@@ -30,14 +31,8 @@ _ARCHIVE_TARGET_ENV = "TELEMETRY_CLASS_ARCHIVE_TARGET"
 
 def _exercise_session(archive_target: Path) -> None:
     """Child process: run dbt-like statements, stop; the JVM writes the archive on exit."""
-    settings = LocalSparkSettings.from_env()
-    spark = get_local_spark(
-        LocalSparkSettings(
-            warehouse_dir=settings.warehouse_dir,
-            driver_memory=settings.driver_memory,
-            write_class_archive_to=archive_target,
-        )
-    )
+    settings = replace(LocalSparkSettings.from_env(), write_class_archive_to=archive_target)
+    spark = get_local_spark(settings)
     spark.sql("create database if not exists archive_warmup")
     spark.range(1000).selectExpr("id", "cast(id as string) as id_text", "id % 7 as k").write.mode(
         "overwrite"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+import pyspark
 from pyspark.sql import SparkSession
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -82,12 +83,11 @@ class LocalSparkSettings:
             f"-Dlog4j2.configurationFile=file:{_LOG4J_CONFIG} "
             f"-Dtelemetry.log.level={self.log_level}"
         )
-        archive = class_archive_path()
         if self.write_class_archive_to is not None:
             java_options += (
                 f" -XX:ArchiveClassesAtExit={self.write_class_archive_to} {_QUIET_CLASS_ARCHIVE}"
             )
-        elif archive.is_file():
+        elif (archive := class_archive_path()).is_file():
             java_options += f" -XX:SharedArchiveFile={archive} {_QUIET_CLASS_ARCHIVE}"
         return {
             "spark.master": "local[*]",
@@ -123,8 +123,6 @@ def class_archive_path() -> Path:
     9 s sooner on a 2-core machine (every dbt command starts one). Named after the Java home
     and the PySpark version, so another JVM or Spark finds no archive rather than a stale one.
     """
-    import pyspark
-
     java_home = os.environ.get("JAVA_HOME") or str(Path(shutil.which("java") or "java").resolve())
     key = re.sub(r"[^A-Za-z0-9.]+", "_", f"{pyspark.__version__}-{java_home}").strip("_")
     return Path(sys.prefix) / "spark-class-archive" / f"{key}.jsa"
