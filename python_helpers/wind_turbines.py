@@ -14,7 +14,8 @@ Per-measure status values (columns `<measure>_status`), before filling:
 Every status but `observed` makes the value missing; it is then filled by time interpolation
 when the gap is short enough, else left null. Readings are checked one by one before the
 readings of one step are averaged: a step is `observed` when one of them holds a valid value,
-and its value is the mean of those values.
+and its value is the mean of those values. The values left out that way stay counted: every
+step carries `implausible_value_count`, the number of its readings' values outside the limits.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ STATUS_MISSING_ROW = "missing_row"
 STATUS_INVALID_CELL = "invalid_cell"
 STATUS_IMPLAUSIBLE = "implausible"
 STATUS_OUTLIER = "outlier"
+#: Per step: values of its delivered readings found outside their plausibility limits.
+IMPLAUSIBLE_VALUE_COUNT = "implausible_value_count"
 # Row-level quality flag precedence, most severe reason first.
 _REASON_PRECEDENCE = (STATUS_MISSING_ROW, STATUS_IMPLAUSIBLE, STATUS_OUTLIER, STATUS_INVALID_CELL)
 QUALITY_OBSERVED = "observed"
@@ -114,7 +117,8 @@ def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
     on the circle); a single reading is kept exactly as delivered. A step is `observed` when
     one of its readings is, so a 999 MW reading among six 10-minute readings leaves the mean of
     the other five (averaged first, it would have made the whole hour implausible). Output
-    adds `has_row` (true).
+    adds `implausible_value_count` (values of the step's readings outside their limits, those
+    left out of an `observed` step's mean included) and `has_row` (true).
     """
     step = int(cadence_minutes * 60)
     snapped = readings.withColumn(
@@ -122,6 +126,9 @@ def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
         F.timestamp_seconds(F.floor(_epoch_seconds() / F.lit(step)) * F.lit(step)),
     )
     direction = F.col("wind_direction_deg")
+    implausible_values = sum(
+        (F.col(f"{m}_status") == F.lit(STATUS_IMPLAUSIBLE)).cast("int") for m in MEASURES
+    )
     circular_mean = F.pmod(
         F.degrees(F.atan2(F.avg(F.sin(F.radians(direction))), F.avg(F.cos(F.radians(direction))))),
         F.lit(360.0),
@@ -133,6 +140,7 @@ def align_to_cadence(readings: DataFrame, cadence_minutes: int) -> DataFrame:
         .alias("wind_direction_deg"),
         F.avg("power_output_mw").alias("power_output_mw"),
         *(_step_status(m) for m in MEASURES),
+        F.sum(implausible_values).cast("int").alias(IMPLAUSIBLE_VALUE_COUNT),
         F.lit(True).alias("has_row"),
     )
 
@@ -496,7 +504,8 @@ def clean_readings(
     keeps its steps (as missing rows) instead of the series starting at the first row after it.
 
     Output: turbine_id, reading_at, wind_speed_m_s, wind_direction_deg, power_output_mw,
-    is_imputed, quality_flag, `<measure>_status` (see module doc), reading_date (UTC date).
+    is_imputed, quality_flag, `<measure>_status` (see module doc), implausible_value_count
+    (`align_to_cadence`; 0 for a step without a row), reading_date (UTC date).
     """
     selected = readings.select("turbine_id", "reading_at", *MEASURES)
     since_ts: Column | None = None
@@ -517,6 +526,7 @@ def clean_readings(
             F.timestamp_seconds(first_step - F.lit(step)).alias("reading_at"),
             *(F.lit(None).cast("double").alias(m) for m in MEASURES),
             *(F.lit(STATUS_MISSING_ROW).alias(f"{m}_status") for m in MEASURES),
+            F.lit(0).alias(IMPLAUSIBLE_VALUE_COUNT),
             F.lit(False).alias("has_row"),
         )
         aligned = aligned.unionByName(series_starts)
@@ -530,6 +540,7 @@ def clean_readings(
             F.coalesce(F.col(f"{m}_status"), F.lit(STATUS_MISSING_ROW)).alias(f"{m}_status")
             for m in MEASURES
         ),
+        F.coalesce(F.col(IMPLAUSIBLE_VALUE_COUNT), F.lit(0)).alias(IMPLAUSIBLE_VALUE_COUNT),
     )
     checked = flag_outliers(
         checked, OUTLIER_MEASURES, params.outlier_window_hours, params.outlier_mad_k
@@ -551,5 +562,6 @@ def clean_readings(
         "is_imputed",
         "quality_flag",
         *(f"{m}_status" for m in MEASURES),
+        IMPLAUSIBLE_VALUE_COUNT,
         F.to_date("reading_at").alias("reading_date"),
     )

@@ -93,7 +93,7 @@
                 -- are not parsed
                 where
                     {%- if landing.get('options', {}).get('pathGlobFilter') %}
-                    landed_line._metadata.file_name like {{ quoted_string_literal(
+                    {{ decoded_file_name('landed_line._metadata.file_name') }} like {{ quoted_string_literal(
                         landing_glob_as_like_pattern(landing['options']['pathGlobFilter'])) }}
                     and
                     {%- endif %}
@@ -116,14 +116,17 @@
     )
 {%- endmacro %}
 
-{#- `and <alias>'s file is none of excluded_file_names`; nothing when the list is empty. -#}
+{#- `and <alias>'s file is none of excluded_file_names` (names as on disk, as models store
+    them); nothing when the list is empty. A filter on the file name alone, decoded or
+    not, is applied when Spark lists the folder: an excluded file is not read. -#}
 {% macro _excluded_files_filter(alias, excluded_file_names) -%}
     {%- if excluded_file_names -%}
         {%- set quoted_names = [] -%}
         {%- for file_name in excluded_file_names -%}
             {%- do quoted_names.append(quoted_string_literal(file_name)) -%}
         {%- endfor -%}
-        and {{ alias }}._metadata.file_name not in ({{ quoted_names | join(', ') }})
+        and {{ decoded_file_name(alias ~ '._metadata.file_name') }}
+            not in ({{ quoted_names | join(', ') }})
     {%- endif -%}
 {%- endmacro %}
 

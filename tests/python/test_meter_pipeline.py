@@ -76,6 +76,7 @@ X,2024-01-01 06:00:01,10,-Infinity
 F,2099-01-01 12:00,10,5
 """
 LATE_READING = "meter,time,energy,power\nA,2024-01-01 04:50:00,1510,200\n"
+LATE_FILE_NAME = "late_2024-01-02 (re'sent\\) +1 100%.csv"
 # Lands after the last build covered its day and lies before the next build's re-computed
 # days (lookback 0): kept out of the windows until a full refresh, and warned about. The same
 # file re-delivers E's 10:45 reading with a higher counter (it replaces the stored kept row)
@@ -221,11 +222,10 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     day_one = _mart(spark)
 
     shutil.copy(generated[1], meters / "readings_2024-01-02.csv")
-    # A quote and a backslash in the name: incremental runs list stored names as SQL literals.
-    # Also a UTF-8 byte-order mark before its header line, which Spark's readers drop.
-    (meters / "late_2024-01-02 (re'sent\\).csv").write_text(
-        "\ufeff" + LATE_READING, encoding="utf-8"
-    )
+    # A quote and a backslash in the name: incremental runs list stored names as SQL literals;
+    # a blank, `+` and `%`, which Spark reports URL-encoded. Also a UTF-8 byte-order mark
+    # before its header line, which Spark's readers drop.
+    (meters / LATE_FILE_NAME).write_text("\ufeff" + LATE_READING, encoding="utf-8")
     (meters / "swapped_columns.csv").write_text(SWAPPED_COLUMNS_FILE)
     # No header line: its first line is a reading (re-sent, so an exact duplicate), and a line
     # with one field too many.
@@ -233,6 +233,7 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
     (meters / "resent_without_header.csv").write_text(
         f"{resent_line}\nS,2024-01-02 00:30,2200,500,7\n"
     )
+    files_at_incremental_build = {path.name for path in meters.glob("*.csv")}
     incremental_build = dbt_project.run(
         ["build", *SELECT_WITH_SUMMARY, *VARS], schema=SCHEMA, landing_dir=landing
     )
@@ -267,6 +268,7 @@ def scenario(spark: SparkSession, dbt_project, generated: list[Path], tmp_path_f
         ["build", *SELECT, *VARS, "--full-refresh"], schema=SCHEMA, landing_dir=landing
     )
     return {
+        "files_at_incremental_build": files_at_incremental_build,
         "day_one": day_one,
         "incremental": incremental,
         "incremental_windows": incremental_windows,
@@ -386,6 +388,16 @@ def test_a_reading_older_than_the_lookback_is_warned_about_not_lost(scenario: di
     before = _window(scenario["after_too_late"], "E", "2024-01-01 11:00")
     after = _window(scenario["after_refresh"], "E", "2024-01-01 11:00")
     assert after["energy_milliwatt_hours"] - before["energy_milliwatt_hours"] == 100
+
+
+def test_source_files_are_named_as_on_disk(scenario: dict) -> None:
+    staged = scenario["staged"]
+    late = staged[
+        (staged["meter_id"] == "A") & (staged["reading_at"] == pd.Timestamp("2024-01-01 04:50"))
+    ]
+    assert late["source_file"].tolist() == [LATE_FILE_NAME]
+    read_files = set(staged["source_file"]) | set(scenario["rejected"]["source_file"])
+    assert read_files == scenario["files_at_incremental_build"]
 
 
 def test_minute_and_second_precision_times_parse(scenario: dict) -> None:

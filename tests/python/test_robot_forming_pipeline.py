@@ -270,13 +270,15 @@ def write_bad_landing(landing: Path) -> None:
             "sensor_type": ["load_cell"] * 2,
         }
     )
-    # A space and a `#` in the name: Spark URL-encodes them in the file path it reports.
-    pq.write_table(float_uuid, folder / "float uuid #2.parquet")
+    # A space, `#`, `+` and `%` in the name: Spark reports file names URL-encoded
+    # (`float%20uuid%20%232%20+50%25.parquet`); models store them as on disk.
+    pq.write_table(float_uuid, folder / FILE_NAME_TO_ENCODE)
     # No run_uuid column: both parquet layouts fit it, its rows must count once.
     pq.write_table(float_uuid.drop_columns(["run_uuid"]), folder / "no_run_uuid.parquet")
     write_unreadable_files(folder)
 
 
+FILE_NAME_TO_ENCODE = "float uuid #2 +50%.parquet"
 UNREADABLE_FILES = {
     "float_robot_id.parquet": "parquet_file_not_read",
     "truncated.parquet": "parquet_file_not_read",
@@ -339,6 +341,22 @@ def test_bad_rows_rejected_with_reasons(spark: SparkSession, bad_build: str):
     delivered = 2 * len(BAD_CSV.strip().splitlines()[1:]) + 3 + 2 + 2 + 3 + 2
     assert staged.count() + rejected.count() == delivered  # nothing vanishes
     assert rejected.where("source_file is null").count() == 0
+    parsed_files = {
+        row.source_file
+        for row in spark.table(f"{bad_build}.base_robot_forming__parsed_sensor_readings")
+        .select("source_file")
+        .distinct()
+        .collect()
+    }
+    assert parsed_files == {
+        "bad_rows.csv",
+        "bad_rows_redelivered.csv",
+        "reordered_header.csv",
+        "wrong_field_count.csv",
+        "text_uuid.parquet",
+        FILE_NAME_TO_ENCODE,
+        "no_run_uuid.parquet",
+    }
     # An id outside the configured ones is kept as text and never cast: 3000000000 would
     # overflow the int (an error under ANSI mode), 1.5 would become robot 1.
     parsed = spark.table(f"{bad_build}.base_robot_forming__parsed_sensor_readings")

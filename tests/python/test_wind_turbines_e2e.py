@@ -242,6 +242,22 @@ def test_every_broken_hour_is_imputed_and_flagged(spark, defects_build):
     assert (readings["quality_flag"] != "observed").sum() == broken + len(outlier_hours)
 
 
+def test_every_implausible_value_is_counted_in_its_step(spark, defects_build):
+    """The sample's own values all lie within the limits: the counted values are exactly the
+    injected ones outside them (-2.5, 999 and 300 MW against 0-5.5 MW, i.e. 5 MW rated x 1.1;
+    380 degrees against [0, 360))."""
+    cleaned = _table(spark, defects_build, "int_wind_turbines__cleaned_hourly")
+    counted = cleaned[cleaned["implausible_value_count"] > 0]
+    expected = {
+        (turbine, pd.Timestamp(ts))
+        for turbine, ts, _, _, flag in SINGLE_DEFECTS
+        if flag == "imputed_implausible"
+    }
+    assert set(zip(counted["turbine_id"], counted["reading_at"], strict=True)) == expected
+    assert counted["implausible_value_count"].tolist() == [1] * len(expected)
+    assert cleaned["implausible_value_count"].notna().all()
+
+
 def test_untouched_turbine_days_match_raw_statistics(spark, defects_build):
     summary = _table(spark, defects_build, "fct_turbine_power_summary")
     raw = _raw()

@@ -283,6 +283,8 @@ def test_implausible_values_are_replaced(spark, registry, limits):
     Power 1, 999, -1, 4 over hours 0-3: line from (0, 1) to (3, 4) gives 2 and 3.
     Direction 100, 380, 120: midpoint 110. Wind speed 'error' (null cell) at hour 1 with
     neighbours 10 and 12 -> 11; the row's flag is the most severe reason, implausible.
+    Implausible values per hour: 0, 2 (380 deg, 999 MW; the empty speed cell is invalid, not
+    implausible), 1 (-1 MW), 0.
     """
     rows = [
         (1, 0, 10.0, 100.0, 1.0),
@@ -298,6 +300,7 @@ def test_implausible_values_are_replaced(spark, registry, limits):
     assert out[(1, _hour(1))].wind_speed_m_s_status == "invalid_cell"
     assert out[(1, _hour(1))].quality_flag == "imputed_implausible"
     assert out[(1, _hour(2))].power_output_mw_status == "implausible"
+    assert [out[(1, _hour(h))].implausible_value_count for h in range(4)] == [0, 2, 1, 0]
 
 
 def test_a_step_averages_its_plausible_readings_only(spark, registry, limits):
@@ -307,7 +310,8 @@ def test_a_step_averages_its_plausible_readings_only(spark, registry, limits):
     (2 + 2 + 4 + 2 + 2) / 5 = 2.4 (averaged first, 168.5 MW would have made the whole hour
     implausible); direction 90 but one 380, which is left out: 90. Hour 1: power 999 and -1
     only: implausible, filled on the line from hour 0 (2.4) to hour 2 (4.4): 3.4. Hour 2: one
-    reading of 4.4 MW.
+    reading of 4.4 MW. Values outside the limits, counted though left out: hour 0 two (999 MW,
+    380 deg), hour 1 two (999 and -1 MW), hour 2 none.
     """
     minutes = dt.timedelta(minutes=1)
     hour_0 = [(2.0, 90.0), (999.0, 90.0), (2.0, 380.0), (4.0, 90.0), (2.0, 90.0), (2.0, 90.0)]
@@ -329,6 +333,7 @@ def test_a_step_averages_its_plausible_readings_only(spark, registry, limits):
     assert second.power_output_mw_status == "implausible"
     assert second.quality_flag == "imputed_implausible"
     assert third.power_output_mw == 4.4
+    assert [row.implausible_value_count for row in (first, second, third)] == [2, 2, 0]
 
 
 def test_no_extrapolation_past_the_last_reading(spark, registry, limits):
@@ -400,6 +405,7 @@ def test_incremental_window_keeps_a_gap_longer_than_the_history(spark, registry,
         ("unfilled_gap", "missing_row")
     }
     assert all(row.power_output_mw is None for row in gap)
+    assert all(row.implausible_value_count == 0 for row in gap)
 
 
 def test_incremental_window_reaches_back_to_a_turbine_back_from_an_outage(spark, registry, limits):

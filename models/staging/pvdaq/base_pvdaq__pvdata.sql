@@ -9,6 +9,6 @@ select
     try_to_date(
         format_string('%04d-%02d-%02d', landed.year, landed.month, landed.day), 'yyyy-MM-dd'
     ) as local_date,
-    landed._metadata.file_path as source_file,
+    {{ decoded_file_name('landed._metadata.file_path') }} as source_file,
     landed._metadata.file_modification_time as source_modified_at
 from {{ source('pvdaq', 'pvdata') }} as landed

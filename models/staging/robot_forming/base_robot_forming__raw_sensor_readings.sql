@@ -10,7 +10,7 @@ with csv_rows as (
         csv_file.robot_id as robot_id_text,
         csv_file.run_uuid as run_uuid_text,
         csv_file.sensor_type as sensor_type_text,
-        csv_file.landing_file.file_name as source_file,
+        {{ decoded_file_name('csv_file.landing_file.file_name') }} as source_file,
         csv_file.csv_layout_failure
     from {{ landing_csv_rows('robot_forming', 'raw_sensor_readings_csv') }} as csv_file
 ),
@@ -23,7 +23,7 @@ parquet_rows as (
         cast(parquet_file.robot_id as string) as robot_id_text,
         parquet_file.run_uuid as run_uuid_text,
         parquet_file.sensor_type as sensor_type_text,
-        parquet_file._metadata.file_name as source_file,
+        {{ decoded_file_name('parquet_file._metadata.file_name') }} as source_file,
         cast(null as string) as csv_layout_failure
     from {{ source('robot_forming', 'raw_sensor_readings_parquet') }} as parquet_file
 ),
@@ -46,7 +46,7 @@ float_uuid_parquet_rows as (
         cast(float_uuid_file.robot_id as string) as robot_id_text,
         cast(try_cast(float_uuid_file.run_uuid as decimal(38, 0)) as string) as run_uuid_text,
         float_uuid_file.sensor_type as sensor_type_text,
-        float_uuid_file._metadata.file_name as source_file,
+        {{ decoded_file_name('float_uuid_file._metadata.file_name') }} as source_file,
         cast(null as string) as csv_layout_failure
     from {{ source('robot_forming', 'raw_sensor_readings_parquet_float_uuid') }} as float_uuid_file
     left anti join files_without_run_uuid

@@ -65,7 +65,7 @@ with landed_files as (
         select
             '{{ folder }}' as landing_folder,
             landing_folder_file._metadata.file_path as source_file_path,
-            landing_folder_file._metadata.file_name as source_file,
+            {{ decoded_file_name('landing_folder_file._metadata.file_name') }} as source_file,
             landing_folder_file.length as file_size_bytes,
             landing_folder_file.modificationtime as file_modified_at
         from binaryfile.`{{ folder }}` as landing_folder_file
