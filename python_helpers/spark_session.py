@@ -165,6 +165,11 @@ def _acquire_warehouse_lock(warehouse_dir: Path) -> None:
     _held_lock = handle
 
 
+def running_session() -> SparkSession | None:
+    """The Spark session this process already runs, if any."""
+    return SparkSession.getActiveSession() or SparkSession._instantiatedSession
+
+
 def get_local_spark(settings: LocalSparkSettings | None = None) -> SparkSession:
     """Return the process's Spark session, creating the embedded one on first use.
 
@@ -172,7 +177,7 @@ def get_local_spark(settings: LocalSparkSettings | None = None) -> SparkSession:
     in-process, reuses it). Raises WarehouseInUseError if another process holds the
     warehouse.
     """
-    active = SparkSession.getActiveSession() or SparkSession._instantiatedSession
+    active = running_session()
     if active is not None:
         return active
     settings = settings or LocalSparkSettings.from_env()

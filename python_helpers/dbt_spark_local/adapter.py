@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import linecache
 import os
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from dbt.adapters.base import PythonJobHelper, available
 from dbt.adapters.base.relation import AdapterTrackingRelationInfo
 from dbt.adapters.contracts.connection import AdapterResponse, Connection
+from dbt.adapters.events.logging import AdapterLogger
 from dbt.adapters.spark import SparkAdapter, SparkConnectionManager, SparkCredentials
 from dbt_common.exceptions import DbtRuntimeError
 
@@ -20,10 +22,16 @@ from python_helpers.spark_session import (
     LocalSparkSettings,
     WarehouseInUseError,
     get_local_spark,
+    running_session,
 )
 
 ADAPTER_TYPE = "spark_local"
 SESSION_SUBMISSION = "session"
+#: Debug line of dbt's log file when this process starts its session (the benchmark of the
+#: sample build reads it to report the start-up apart from the build).
+SESSION_STARTED_MESSAGE = "Local Spark session started in {seconds:.2f} s"
+
+logger = AdapterLogger("Spark")
 
 
 def _project_dir() -> Path | None:
@@ -66,10 +74,22 @@ class SparkLocalConnectionManager(SparkConnectionManager):
         # Start (or reuse) the configured embedded session before dbt-spark's cursor calls
         # SparkSession.builder.getOrCreate(), which then returns this session.
         try:
-            get_local_spark(_settings())
+            start_seconds = start_local_session(_settings())
         except WarehouseInUseError as exc:
             raise DbtRuntimeError(str(exc)) from None
+        if start_seconds is not None:
+            logger.debug(SESSION_STARTED_MESSAGE.format(seconds=start_seconds))
         return super().open(connection)
+
+
+def start_local_session(settings: LocalSparkSettings) -> float | None:
+    """Start the embedded session unless one runs; seconds the start took (JVM launch and
+    session creation), None when the running session is reused."""
+    if running_session() is not None:
+        return None
+    started = time.perf_counter()
+    get_local_spark(settings)
+    return time.perf_counter() - started
 
 
 class SessionPythonJobHelper(PythonJobHelper):

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from benchmarks import datasets, meters, robot, wind_data
+from benchmarks import datasets, dbt_build, meters, robot, wind_data
 from benchmarks.harness import (
     RESULT_FIELDS,
     PeakTracker,
@@ -301,6 +301,20 @@ def test_robot_peer_sql_by_hand(tmp_path: Path):
     assert got["vy_1"].isna().all()  # one observation: no derivative
     assert got["z_1"].isna().all() and got["v1"].isna().all() and got["f1"].isna().all()
     assert len(got.columns) == 50
+
+
+def test_sample_build_reads_the_session_start_up_from_the_dbt_log(tmp_path: Path):
+    from python_helpers.dbt_spark_local.adapter import SESSION_STARTED_MESSAGE
+
+    log = tmp_path / "dbt.log"
+    assert dbt_build.session_start_seconds(log) is None  # no log: the build did not start
+    log.write_text("\x1b[0m09:44:38.1 [debug] [MainThread]: Acquiring new spark connection\n")
+    assert dbt_build.session_start_seconds(log) is None  # no session started
+    line = "Spark adapter: " + SESSION_STARTED_MESSAGE.format(seconds=5.5)
+    with log.open("a") as file:
+        file.write(f"\x1b[0m09:44:43.1 [debug] [MainThread]: {line}\n")
+        file.write("\x1b[0m09:44:44.0 [debug] [MainThread]: On model.x: select 1\n")
+    assert dbt_build.session_start_seconds(log) == 5.5
 
 
 # --------------------------------------------------------------------------------------------

@@ -100,3 +100,18 @@ def test_second_dbt_process_gets_a_clear_message_when_warehouse_is_busy(
     assert f"The local warehouse {warehouse_dir} is in use by another process" in output
     assert "set TELEMETRY_WAREHOUSE_DIR to another folder" in output
     assert "derby" not in output.lower().replace("embedded derby metastore", "")
+
+
+def test_session_start_is_timed_only_when_the_adapter_starts_it(spark, monkeypatch, tmp_path):
+    from python_helpers.dbt_spark_local import adapter
+    from python_helpers.spark_session import LocalSparkSettings
+
+    settings = LocalSparkSettings(warehouse_dir=tmp_path)
+    assert adapter.start_local_session(settings) is None  # this process's session is reused
+
+    started_with = []
+    monkeypatch.setattr(adapter, "running_session", lambda: None)
+    monkeypatch.setattr(adapter, "get_local_spark", started_with.append)
+    seconds = adapter.start_local_session(settings)
+    assert started_with == [settings]
+    assert seconds is not None and 0 <= seconds < 1
