@@ -2,8 +2,8 @@
   The rows of a CSV landing table (declared in `sources:` with `meta.landing.format: csv`),
   without header lines, as a parenthesised query to select from. Columns: every declared
   column (text, by position in the line), `delivered_cells` (the declared cells as JSON),
-  `landing_file` (the file's `_metadata` struct: file_path, file_name,
-  file_modification_time, ...) and `csv_layout_failure`:
+  `landing_file` (struct of the file's `file_name` and `file_path` as on disk, see
+  decoded_file_name, and its `file_modification_time`) and `csv_layout_failure`:
   - `unexpected_header`: the row's file holds a header line other than the declared one
     (`meta.landing.header`, else the column names): a reordered, renamed, added or missing
     column would put values under the wrong names, often values that pass each other's
@@ -68,7 +68,11 @@
                     landed.{{ column }}{{ ', ' if not loop.last }}
                 {%- endfor -%}
             )) as delivered_cells,
-            landed._metadata as landing_file,
+            named_struct(
+                'file_name', {{ decoded_file_name('landed._metadata.file_name') }},
+                'file_path', {{ decoded_file_name('landed._metadata.file_path') }},
+                'file_modification_time', landed._metadata.file_modification_time
+            ) as landing_file,
             case
                 when unexpected_header_files.file_path is not null then 'unexpected_header'
                 when landed._corrupt_record is not null then 'wrong_field_count'

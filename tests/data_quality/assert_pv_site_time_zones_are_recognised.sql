@@ -5,7 +5,7 @@
 
 with delivered_zones as (
     select
-        {{ decoded_file_name('landed.landing_file.file_name') }} as source_file,
+        landed.landing_file.file_name as source_file,
         landed.system_id as system_id_text,
         nullif(trim(landed.time_zone), '') as time_zone_text
     from {{ landing_csv_rows('pvdaq', 'site') }} as landed

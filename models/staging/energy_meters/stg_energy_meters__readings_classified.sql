@@ -32,7 +32,7 @@ with source_rows as (
         landing_rows.time as reading_time_text,
         landing_rows.energy as energy_text,
         landing_rows.power as power_text,
-        {{ decoded_file_name('landing_rows.landing_file.file_name') }} as source_file,
+        landing_rows.landing_file.file_name as source_file,
         landing_rows.csv_layout_failure
     from {{ landing_increment.new_rows }} as landing_rows
 ),

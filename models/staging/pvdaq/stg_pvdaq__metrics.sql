@@ -20,7 +20,7 @@ with parsed as (
         try_cast(nullif(trim(landed.calc_offset), '') as double) as calc_offset,
         landed.delivered_cells,
         landed.landing_file.file_modification_time as source_modified_at,
-        {{ decoded_file_name('landed.landing_file.file_name') }} as source_file
+        landed.landing_file.file_name as source_file
     from {{ landing_csv_rows('pvdaq', 'metrics') }} as landed
     -- rows of a misread file: stg_pvdaq__rejected_metadata
     where landed.csv_layout_failure is null

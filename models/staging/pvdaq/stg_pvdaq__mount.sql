@@ -17,7 +17,7 @@ with delivered as (
         nullif(trim(landed.mount_type), '') as mount_type,
         landed.delivered_cells,
         landed.landing_file.file_modification_time as source_modified_at,
-        {{ decoded_file_name('landed.landing_file.file_name') }} as source_file
+        landed.landing_file.file_name as source_file
     from {{ landing_csv_rows('pvdaq', 'mount') }} as landed
     -- rows of a misread file: stg_pvdaq__rejected_metadata
     where landed.csv_layout_failure is null

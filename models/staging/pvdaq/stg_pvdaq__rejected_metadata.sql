@@ -24,7 +24,7 @@ with delivered as (
             landed.delivered_cells,
             landed.csv_layout_failure,
             landed.landing_file.file_modification_time as source_modified_at,
-            {{ decoded_file_name('landed.landing_file.file_name') }} as source_file
+            landed.landing_file.file_name as source_file
         from {{ landing_csv_rows('pvdaq', metadata_table) }} as landed
         {%- if not loop.last %}
             union all

@@ -24,7 +24,7 @@ with delivered as (
         {{ pvdaq_recognised_time_zone("nullif(trim(landed.time_zone), '')") }} as time_zone,
         landed.delivered_cells,
         landed.landing_file.file_modification_time as source_modified_at,
-        {{ decoded_file_name('landed.landing_file.file_name') }} as source_file
+        landed.landing_file.file_name as source_file
     from {{ landing_csv_rows('pvdaq', 'site') }} as landed
     -- rows of a misread file: stg_pvdaq__rejected_metadata
     where landed.csv_layout_failure is null

@@ -10,7 +10,7 @@ with csv_rows as (
         csv_file.robot_id as robot_id_text,
         csv_file.run_uuid as run_uuid_text,
         csv_file.sensor_type as sensor_type_text,
-        {{ decoded_file_name('csv_file.landing_file.file_name') }} as source_file,
+        csv_file.landing_file.file_name as source_file,
         csv_file.csv_layout_failure
     from {{ landing_csv_rows('robot_forming', 'raw_sensor_readings_csv') }} as csv_file
 ),

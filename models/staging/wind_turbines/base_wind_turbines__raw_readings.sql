@@ -7,6 +7,6 @@ select
     raw_file.wind_speed as wind_speed_text,
     raw_file.wind_direction as wind_direction_text,
     raw_file.power_output as power_output_text,
-    {{ decoded_file_name('raw_file.landing_file.file_name') }} as source_file,
+    raw_file.landing_file.file_name as source_file,
     raw_file.csv_layout_failure
 from {{ landing_csv_rows('wind_turbines', 'raw_readings') }} as raw_file
