@@ -341,8 +341,9 @@ def _partition_facts(spark: Any, data_dir: Path, project_output: Path) -> dict[s
         "largest_run_grid_rows": largest[0],
         "largest_run_occupied_buckets": largest[1],
         "how": (
-            "raw rows are reduced by a partial+final hash aggregation on (run_uuid, bucket) "
-            "before anything is partitioned by run; the grid kernel (mapInArrow) then reads "
+            "raw rows are exchanged by (run_uuid, bucket) and reduced there by one hash "
+            "aggregation to one row per occupied bucket before anything is partitioned by "
+            "run; the grid kernel (mapInArrow) then reads "
             "each run's occupied buckets in sorted Arrow batches and keeps only the buckets "
             "whose derivatives wait for the encoders' next observations; Spark's sort before "
             "it spills to disk when a partition does not fit"

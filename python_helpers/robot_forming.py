@@ -216,7 +216,7 @@ def _bucket_aggregate(long_readings: DataFrame, bucket_us: int) -> DataFrame:
         # updated in no useful order, while the shuffled rows are spread evenly over the
         # aggregation's tasks. The partial buffers are also wide: they would shuffle only a
         # third fewer bytes than these five narrow columns (65 against 98 MB for 5.5 M rows;
-        # docs/benchmarks.md, robot workload).
+        # docs/benchmarks-log.md, robot workload).
         .repartition("run_uuid", "_bucket_us")
     )
     # `_samples` counts `_bucket_us`, not the value, so that the group of rows without a time

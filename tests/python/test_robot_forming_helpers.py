@@ -497,7 +497,7 @@ def test_square_path_distance_and_run_bounds(spark: SparkSession) -> None:
 def test_time_parser_is_not_pushed_into_a_filter(spark: SparkSession) -> None:
     """The aggregation's input filter must not test the parsed time or the series code: Spark
     would push it under the projection that computes them and evaluate the parser twice per
-    raw row (docs/benchmarks.md, robot workload)."""
+    raw row (docs/benchmarks-log.md, robot workload)."""
     raw = spark.createDataFrame(
         [("r", "2022-11-23T20:40:00.444Z", "x", 1, 1.0)],
         "run_uuid string, time string, field string, robot_id int, value double",
