@@ -166,8 +166,8 @@ def run(ctx: WorkloadContext) -> dict[str, Any]:
         peak_rss_mb=max(b["peak_rss_mb"] for b in builds),
         peak_rss_measures=(
             "largest over the runs of the dbt process tree's footprint (dbt's Python process, "
-            "the Spark driver JVM and the Python workers alive at the same time, shared pages "
-            "split among them: PSS), sampled every 0.2 s"
+            "the Spark driver JVM and the Python workers alive at the same time: resident "
+            "size, PSS for workers forked from their daemon), sampled every 0.2 s"
         ),
         spark_startup_s=round(statistics.median(startups), 2) if startups else None,
         time_to_first_node_s=round(statistics.median(first_node), 2) if first_node else None,

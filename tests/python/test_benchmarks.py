@@ -499,6 +499,41 @@ def test_tree_footprint_follows_children_and_does_not_add_up_successive_ones():
     assert 60 <= max(samples) < 110
 
 
+def test_tree_footprint_counts_pages_shared_by_forked_copies_once():
+    """A process holding 80 MiB forks two copies that only read it (PySpark's daemon and its
+    workers): the tree holds those pages once. Resident sizes would count them three times
+    (over 240 MiB), the copies' proportional shares beside the parent's resident size one and
+    two thirds times (over 130 MiB)."""
+    import subprocess
+    import sys
+    import time
+
+    from benchmarks.harness import descendant_pids, tree_footprint_mb
+
+    script = (
+        "import os, time\n"
+        "held = bytearray(80 * 1024 * 1024)\n"
+        "held[::4096] = b'x' * len(held[::4096])\n"
+        "copies = [os.fork() for _ in range(1)]\n"
+        "if copies[0] == 0:\n"
+        "    os.fork()\n"  # the first copy forks the second: a copy of a copy
+        "    time.sleep(3.0)\n"
+        "    os._exit(0)\n"
+        "time.sleep(3.0)\n"
+        "os.waitpid(copies[0], 0)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    samples = []
+    processes = 0
+    while parent.poll() is None:
+        processes = max(processes, 1 + len(descendant_pids(parent.pid)))
+        samples.append(tree_footprint_mb(parent.pid))
+        time.sleep(0.05)
+    assert parent.returncode == 0
+    assert processes == 3
+    assert 80 <= max(samples) < 130
+
+
 def test_process_tree_of_an_exited_process_is_empty():
     """A process that ends while the tree is walked has no children (no error)."""
     import subprocess
