@@ -94,12 +94,8 @@ def _parent_pids() -> dict[int, int]:
     return parents
 
 
-def child_pids(pid: int) -> list[int]:
-    """Direct children of `pid`; none once `pid` has exited."""
-    return sorted(child for child, parent in _parent_pids().items() if parent == pid)
-
-
 def descendant_pids(pid: int) -> list[int]:
+    """Every process under `pid`; none once `pid` has exited."""
     return [child for child, _ in _descendants_with_parents(pid)]
 
 
