@@ -38,6 +38,7 @@ from benchmarks.harness import (
     make_result,
     write_report,
 )
+from python_helpers.spark_session import default_shuffle_partitions
 
 WORKLOAD_MODULES = {
     "meters_hourly_energy": "benchmarks.meters",
@@ -127,7 +128,13 @@ def run_logged(command: list[str], log_path: Path) -> int:
 
 def run_suite(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
-    machine = {**machine_info(), "scale": args.scale, "runs": args.runs, "warmup": args.warmup}
+    machine = {
+        **machine_info(),
+        "spark_shuffle_partitions": default_shuffle_partitions(),
+        "scale": args.scale,
+        "runs": args.runs,
+        "warmup": args.warmup,
+    }
     suite_started = time.perf_counter()
     for workload in args.workload_list:
         started = time.perf_counter()

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -27,7 +27,9 @@ LANDING_DIR_ENV = "TELEMETRY_LANDING_DIR"
 DRIVER_MEMORY_ENV = "TELEMETRY_SPARK_DRIVER_MEMORY"
 LOG_LEVEL_ENV = "TELEMETRY_SPARK_LOG_LEVEL"
 DEFAULT_DRIVER_MEMORY = "4g"
-DEFAULT_SHUFFLE_PARTITIONS = 4
+#: Shuffle partitions per core of the local session, and the least it gets on any machine.
+SHUFFLE_PARTITIONS_PER_CORE = 2
+MIN_SHUFFLE_PARTITIONS = 4
 #: Every model computes dates, hours and partitions in this zone.
 SESSION_TIME_ZONE = "UTC"
 _LOCK_FILE_NAME = ".telemetry_lakehouse.lock"
@@ -38,6 +40,27 @@ _QUIET_CLASS_ARCHIVE = "-Xlog:cds=off -Xlog:cds+dynamic=off"
 
 # The lock file object is kept open for the life of the process: closing it releases the lock.
 _held_lock: IO[str] | None = None
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS reports it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def default_shuffle_partitions(cores: int | None = None) -> int:
+    """Shuffle partitions (and default parallelism) of a local session on `cores` cores.
+
+    Two per core, at least 4 (4 on a 2-core machine, where the benchmarks were measured;
+    docs/benchmarks-log.md has the comparison with 2). Spark also sizes file scan splits from
+    the default parallelism, so a fixed number would leave cores idle in every scan and
+    post-shuffle stage of a larger machine. Adaptive query execution merges the small
+    post-shuffle partitions of small jobs, so the sample build's many tiny queries do not pay
+    for the extra partitions. `cores` defaults to `usable_cores()`.
+    """
+    cores = usable_cores() if cores is None else cores
+    return max(MIN_SHUFFLE_PARTITIONS, SHUFFLE_PARTITIONS_PER_CORE * cores)
 
 
 class WarehouseInUseError(RuntimeError):
@@ -53,7 +76,7 @@ class LocalSparkSettings:
 
     warehouse_dir: Path
     driver_memory: str = DEFAULT_DRIVER_MEMORY
-    shuffle_partitions: int = DEFAULT_SHUFFLE_PARTITIONS
+    shuffle_partitions: int = field(default_factory=default_shuffle_partitions)
     log_level: str = "ERROR"
     #: Write the class archive when the JVM exits instead of reading it (spark_class_archive).
     write_class_archive_to: Path | None = None

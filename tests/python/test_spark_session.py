@@ -66,8 +66,23 @@ def test_spark_conf_places_metastore_and_tables_in_the_warehouse(tmp_path):
     )
     assert conf["spark.sql.session.timeZone"] == "UTC"
     assert conf["spark.ui.enabled"] == "false"
-    assert conf["spark.sql.shuffle.partitions"] == "4"
+    partitions = str(spark_session.default_shuffle_partitions())
+    assert conf["spark.sql.shuffle.partitions"] == conf["spark.default.parallelism"] == partitions
     assert all(isinstance(value, str) for value in conf.values())
+
+
+@pytest.mark.parametrize(("cores", "partitions"), [(1, 4), (2, 4), (3, 6), (8, 16), (64, 128)])
+def test_shuffle_partitions_are_two_per_core_and_at_least_four(cores, partitions):
+    assert spark_session.default_shuffle_partitions(cores) == partitions
+
+
+def test_default_shuffle_partitions_follow_the_cores_this_process_may_use(monkeypatch):
+    if hasattr(spark_session.os, "sched_getaffinity"):
+        monkeypatch.setattr(spark_session.os, "sched_getaffinity", lambda pid: set(range(6)))
+    else:
+        monkeypatch.setattr(spark_session.os, "cpu_count", lambda: 6)
+    assert spark_session.default_shuffle_partitions() == 12
+    assert LocalSparkSettings(warehouse_dir=Path("w")).shuffle_partitions == 12
 
 
 def test_java_options_read_the_class_archive_only_when_it_exists(tmp_path, monkeypatch):
