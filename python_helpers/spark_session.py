@@ -55,9 +55,9 @@ def default_shuffle_partitions(cores: int | None = None) -> int:
     Two per core, at least 4 (4 on a 2-core machine, where the benchmarks were measured;
     docs/benchmarks-log.md has the comparison with 2). Spark also sizes file scan splits from
     the default parallelism, so a fixed number would leave cores idle in every scan and
-    post-shuffle stage of a larger machine. Adaptive query execution merges the small
-    post-shuffle partitions of small jobs, so the sample build's many tiny queries do not pay
-    for the extra partitions. `cores` defaults to `usable_cores()`.
+    post-shuffle stage of a larger machine; adaptive query execution (on) merges the small
+    post-shuffle partitions of small jobs into fewer tasks. `cores` defaults to
+    `usable_cores()`.
     """
     cores = usable_cores() if cores is None else cores
     return max(MIN_SHUFFLE_PARTITIONS, SHUFFLE_PARTITIONS_PER_CORE * cores)
