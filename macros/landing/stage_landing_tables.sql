@@ -36,7 +36,7 @@
     {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- do run_query(landing_table_ddl(relation, source_node, landing, location)) -%}
     {%- if landing.get('partitioned_by') -%}
-      {%- do run_query('alter table ' ~ relation ~ ' recover partitions') -%}
+      {%- do recover_landing_partitions(relation) -%}
     {%- endif -%}
     {{ log('landing table ' ~ relation ~ ' <- ' ~ location, info=false) }}
   {%- endfor -%}
@@ -108,6 +108,20 @@
 
 {% macro spark_local__landing_root_path() -%}
   {{ return(adapter.local_landing_dir()) }}
+{%- endmacro %}
+
+{% macro recover_landing_partitions(relation) -%}
+  {{ return(adapter.dispatch('recover_landing_partitions')(relation)) }}
+{%- endmacro %}
+
+{#- The metastore lists a table's partitions: register the folders present now. -#}
+{% macro default__recover_landing_partitions(relation) -%}
+  {%- do run_query('alter table ' ~ relation ~ ' recover partitions') -%}
+{%- endmacro %}
+
+{#- The local session finds partitions from the folders at every read (it does not keep them
+    in the metastore; see python_helpers/spark_session.py), new folders included. -#}
+{% macro spark_local__recover_landing_partitions(relation) -%}
 {%- endmacro %}
 
 {% macro ensure_landing_folder(location) -%}
