@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt.contracts.results import RunResult
+from pyspark.sql import SparkSession
 
 from python_helpers.spark_session import LANDING_DIR_ENV
 
@@ -128,3 +129,17 @@ def _failures(result: dbtRunnerResult) -> str:
         if str(outcome.status) in {"error", "fail", "runtime error"}:
             messages.append(f"{outcome.node.unique_id}: {outcome.message}")
     return "\n".join(messages) or "see dbt log"
+
+
+def partition_folders(spark: SparkSession, table: str) -> list[str]:
+    """The `name=value` folders of a partitioned table, sorted (nested levels as `a=1/b=2`).
+
+    Locally the metastore does not track partitions (`show partitions` is refused): the
+    folders are what Spark reads them from.
+    """
+    detail = spark.sql(f"describe table extended {table}").collect()
+    location = {row.col_name: row.data_type for row in detail}["Location"]
+    root = Path(location.removeprefix("file:"))
+    folders = [path for path in root.rglob("*=*") if path.is_dir()]
+    leaves = [path for path in folders if not any(child.is_dir() for child in path.iterdir())]
+    return sorted(str(path.relative_to(root)) for path in leaves)

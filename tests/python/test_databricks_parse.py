@@ -106,33 +106,37 @@ def test_a_sql_warehouse_run_stops_before_replacing_whole_tables(dbt_project: Db
     assert success
 
 
-def test_clear_partitions_statement_per_file_format(dbt_project: DbtProject):
-    """The statement fct_pv_measurements' pre-hook runs for emptied partitions (executed on
+def test_clear_partitions_statements_per_file_format(dbt_project: DbtProject):
+    """The statements fct_pv_measurements' pre-hook runs for emptied partitions (executed on
     parquet by tests/python/test_pvdaq_dbt.py; Delta's is checked as text, no Delta here).
     The hook passes `run_query` values: a date object, rendered as its ISO text."""
     partitions = (
         "[{'ss_id': 15, 'local_date': modules.datetime.date(2020, 3, 9)},"
         " {'ss_id': 4, 'local_date': \"o'k\"}]"
     )
+    data_columns = "[('value', 'double'), ('measured at', 'timestamp')]"
 
-    def statement(file_format: str, partitions: str = partitions) -> str:
+    def statements(file_format: str, partitions: str = partitions) -> str:
+        macro = (
+            f"clear_partitions_statements('db.facts', {partitions}, '{file_format}', "
+            f"{data_columns})"
+        )
         result = dbt_project.run(
-            [
-                "compile",
-                "--inline",
-                f"{{{{ clear_partitions('db.facts', {partitions}, '{file_format}') }}}}",
-            ],
+            ["compile", "--inline", f"{{{{ {macro} | join(' ; ') }}}}"],
             schema="clear_partitions_check",
         )
         (node_result,) = result.result.results
         return " ".join(node_result.node.compiled_code.split())
 
-    assert statement("delta") == (
+    assert statements("delta") == (
         "delete from db.facts where (ss_id = 15 and local_date = '2020-03-09') "
         "or (ss_id = 4 and local_date = 'o\\'k')"
     )
-    assert statement("parquet") == (
-        "alter table db.facts drop if exists partition (ss_id = 15, local_date = '2020-03-09'), "
-        "partition (ss_id = 4, local_date = 'o\\'k')"
+    null_row = "select cast(null as double) as `value`, cast(null as timestamp) as `measured at`"
+    assert statements("parquet") == (
+        "insert overwrite table db.facts partition (ss_id = 15, local_date = '2020-03-09') "
+        f"{null_row} where false ; "
+        "insert overwrite table db.facts partition (ss_id = 4, local_date = 'o\\'k') "
+        f"{null_row} where false"
     )
-    assert statement("delta", partitions="[]") == ""  # the hook then runs nothing
+    assert statements("delta", partitions="[]") == ""  # the hook then runs nothing

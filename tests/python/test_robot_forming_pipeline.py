@@ -23,7 +23,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from tests.python.conftest import SAMPLE_DATA
-from tests.python.dbt_harness import DbtProject
+from tests.python.dbt_harness import DbtProject, partition_folders
 
 pytestmark = pytest.mark.dbt
 
@@ -137,8 +137,8 @@ def test_sample_features_grid_and_encoder_only_run(spark: SparkSession, sample_b
     stored = [column for column in features.columns if column != "run_uuid"]
     assert stored[: len(FEATURE_COLUMNS) - 1] == FEATURE_COLUMNS[1:]
     assert features.columns[-1] == "run_uuid"
-    partitions = spark.sql(f"show partitions {sample_build}.fct_robot_features").collect()
-    assert len(partitions) == 4
+    partitions = partition_folders(spark, f"{sample_build}.fct_robot_features")
+    assert len(partitions) == 4 and all(name.startswith("run_uuid=") for name in partitions)
     counts = {row.run_uuid: row["count"] for row in features.groupBy("run_uuid").count().collect()}
     for run_uuid, group in frame.groupby("run_uuid"):
         first = group["parsed"].min().floor("10ms")
