@@ -100,10 +100,10 @@ def as_number(value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return aware.timestamp()
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc).timestamp()
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp()
     return float(value)
 
 
@@ -347,7 +347,7 @@ def render_dashboards(spark: Any, tiles: Sequence[Tile], out: Path) -> list[Tile
     """Run every tile on `spark` and write the HTML page to `out`; returns the results."""
     results = [run_tile(spark, tile) for tile in tiles]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_page(results, dt.datetime.now(dt.timezone.utc)), encoding="utf-8")
+    out.write_text(render_page(results, dt.datetime.now(dt.UTC)), encoding="utf-8")
     return results
 
 

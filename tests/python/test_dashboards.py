@@ -122,7 +122,7 @@ def test_page_groups_tiles_by_page_in_order_and_escapes_text():
         [{"run_uuid": "<u1>", "total_runtime_s": 1234.5678}],
     )
     first = D.TileResult(line_tile(name="a", page="Robot", order=1, title="Speed"), ["x", "y"])
-    page = D.render_page([table, first], dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.timezone.utc))
+    page = D.render_page([table, first], dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC))
     assert page.index("Speed") < page.index("Runs &lt;all&gt;")
     assert "&lt;u1&gt;" in page and "<u1>" not in page
     assert "1,235" in page  # 4 significant digits with a thousands separator

@@ -29,7 +29,7 @@ GENERIC_TESTS_DIR = REPO_ROOT / "tests" / "generic"
 TEST_MACROS_DIR = REPO_ROOT / "macros" / "tests"
 
 # Recency seeds are written relative to the time of the run.
-NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
 
 
 def _at(delta: dt.timedelta) -> str:

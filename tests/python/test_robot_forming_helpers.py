@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import numpy as np
@@ -40,7 +40,6 @@ from python_helpers.robot_forming import (
 )
 from tests.python.conftest import FIXTURES
 
-UTC = timezone.utc
 T0 = datetime(2022, 11, 23, 20, 40, 0, tzinfo=UTC)
 LONG_SCHEMA = StructType(
     [
